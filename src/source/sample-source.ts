@@ -1,0 +1,22 @@
+import type { RawSeries } from '../core/types.js';
+
+/** A request for raw samples of the series one selector matches, with timestamps in `(start, end]`. */
+export interface RangeRequest {
+  /** PromQL series selector, e.g. `kepler_pod_cpu_joules_total{zone=~"package|dram"}`. */
+  readonly selector: string;
+  /** Exclusive start, unix seconds. */
+  readonly start: number;
+  /** Inclusive end, unix seconds. */
+  readonly end: number;
+}
+
+/**
+ * Where raw Kepler samples come from: a Prometheus-compatible HTTP API in production, the embedded
+ * simulator in the demo. Implementations return raw samples only (no rate, no extrapolation).
+ */
+export interface SampleSource {
+  /** Raw samples of every series the selector matches, in `(start, end]`, each series ascending. */
+  fetchRange(request: RangeRequest, signal?: AbortSignal): Promise<RawSeries[]>;
+  /** Which of these metric names have at least one series now (schema detection). */
+  presentMetricNames(names: readonly string[], signal?: AbortSignal): Promise<Set<string>>;
+}
