@@ -1,0 +1,159 @@
+import type { Component, RawSeries, SeriesDescriptor } from '../types.js';
+import { NODE_LABELS, SCHEMA_SPECS, type IdentitySlot, type MetricSpec } from './catalogue.js';
+
+/** What the classifier keeps in scope and how it groups. */
+export interface ClassifyOptions {
+  readonly components: readonly Component[];
+  /** v0.4–v0.9 `mode` values summed (series without a `mode` label, before v0.4.2, are always kept). */
+  readonly modes: readonly string[];
+  /** v0.3: the Kepler sample period one gauge value covers. */
+  readonly samplePeriodSeconds: number;
+  /**
+   * Grouping labels of the namespace scope. `namespace` means the workload namespace (the schema's
+   * namespace label, never Kepler's own target label); any other entry is read from the raw label.
+   */
+  readonly groupBy: readonly string[];
+}
+
+export const DEFAULT_MODES: readonly string[] = ['dynamic', 'idle'];
+export const DEFAULT_SAMPLE_PERIOD_SECONDS = 3;
+
+/** The contract's defaults: package + DRAM + GPU, both modes, 3 s, grouped by namespace. */
+export const DEFAULT_CLASSIFY_OPTIONS: ClassifyOptions = {
+  components: ['package', 'dram', 'gpu'],
+  modes: DEFAULT_MODES,
+  samplePeriodSeconds: DEFAULT_SAMPLE_PERIOD_SECONDS,
+  groupBy: ['namespace'],
+};
+
+/** Maps a raw series to its descriptor, or undefined when it is out of scope. */
+export type Classifier = (raw: RawSeries) => SeriesDescriptor | undefined;
+
+interface Compiled {
+  readonly spec: MetricSpec;
+  readonly namespaceLabel: string;
+  /** Fixed component when in scope, or undefined when the zone decides. */
+  readonly component: Component | undefined;
+  /** Zone → component, restricted to selected components. */
+  readonly zones: ReadonlyMap<string, Component> | undefined;
+}
+
+/** Separates key fields; `\u0002` escapes a separator or itself inside a value. */
+const SEP = '\u0001';
+const ESC = '\u0002';
+function esc(v: string): string {
+  if (v.indexOf(SEP) < 0 && v.indexOf(ESC) < 0) return v;
+  let out = '';
+  for (const c of v) out += c === SEP || c === ESC ? ESC + c : c;
+  return out;
+}
+
+/** The node a series was measured on; see `NODE_LABELS` for the order. */
+export function resolveNode(labels: Readonly<Record<string, string>>): string {
+  for (const name of NODE_LABELS) {
+    const v = labels[name];
+    if (v !== undefined && v !== '') return v;
+  }
+  return '';
+}
+
+function slotValue(labels: Readonly<Record<string, string>>, slot: IdentitySlot): string {
+  for (const name of slot) {
+    const v = labels[name];
+    if (v !== undefined && v !== '') return v;
+  }
+  return '';
+}
+
+function compile(options: ClassifyOptions): Map<string, Compiled> {
+  const selected = new Set(options.components);
+  const table = new Map<string, Compiled>();
+  for (const schema of SCHEMA_SPECS) {
+    for (const spec of schema.metrics) {
+      let zones: Map<string, Component> | undefined;
+      if (spec.zones !== undefined) {
+        zones = new Map(Object.entries(spec.zones).filter(([, c]) => selected.has(c)));
+        if (zones.size === 0) continue;
+      } else if (spec.component === undefined || !selected.has(spec.component)) {
+        continue;
+      }
+      table.set(spec.name, { spec, namespaceLabel: schema.namespaceLabel, component: spec.component, zones });
+    }
+  }
+  return table;
+}
+
+/** Builds a classifier with per-metric lookup tables precomputed for these options. */
+export function createClassifier(options: ClassifyOptions): Classifier {
+  const { samplePeriodSeconds } = options;
+  if (!(samplePeriodSeconds > 0) || !Number.isFinite(samplePeriodSeconds)) {
+    throw new Error(`samplePeriodSeconds must be a positive number, got ${samplePeriodSeconds}`);
+  }
+  const table = compile(options);
+  const modes = new Set(options.modes);
+  const groupBy = [...options.groupBy];
+  const extras = groupBy.filter((g) => g !== 'namespace');
+
+  return (raw) => {
+    const labels = raw.labels;
+    const name = labels['__name__'];
+    const entry = name === undefined ? undefined : table.get(name);
+    if (entry === undefined) return undefined;
+    const spec = entry.spec;
+
+    let component = entry.component;
+    let zone = '';
+    if (entry.zones !== undefined) {
+      zone = labels['zone'] ?? '';
+      component = entry.zones.get(zone);
+      if (component === undefined) return undefined;
+    }
+    let mode = '';
+    if (spec.hasMode === true) {
+      mode = labels['mode'] ?? '';
+      if (mode !== '' && !modes.has(mode)) return undefined;
+    }
+
+    const node = resolveNode(labels);
+    let key = spec.code;
+    for (const g of extras) key += SEP + esc(labels[g] ?? '');
+    key += SEP + esc(node);
+    for (const slot of spec.identity) key += SEP + esc(slotValue(labels, slot));
+    key += SEP + esc(zone) + SEP + esc(mode);
+
+    let group: string[];
+    if (spec.scope === 'namespace') {
+      group = groupBy.map((g) => labels[g === 'namespace' ? entry.namespaceLabel : g] ?? '');
+    } else {
+      group = extras.map((g) => labels[g] ?? '');
+      group.push(node);
+    }
+
+    const descriptor: SeriesDescriptor = {
+      key,
+      schema: spec.schema,
+      scope: spec.scope,
+      kind: spec.kind,
+      toJoules: spec.toJoules,
+      group,
+      node,
+      component: component as Component,
+    };
+    return spec.kind === 'gauge' ? { ...descriptor, samplePeriodSeconds } : descriptor;
+  };
+}
+
+const cache = new WeakMap<ClassifyOptions, Classifier>();
+
+/**
+ * Maps a series to its descriptor, or undefined when out of scope (unknown metric, zone, component
+ * or mode not selected). Lookup tables are cached per options object: reuse the same object.
+ */
+export function classifySeries(raw: RawSeries, options: ClassifyOptions): SeriesDescriptor | undefined {
+  let classifier = cache.get(options);
+  if (classifier === undefined) {
+    classifier = createClassifier(options);
+    cache.set(options, classifier);
+  }
+  return classifier(raw);
+}
