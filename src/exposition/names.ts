@@ -1,0 +1,164 @@
+/**
+ * Conventions: every metric family, HELP string, type and label name that `/metrics` emits.
+ * Nothing else in the code base spells a metric name; `docs/metrics-table.md` is tested against this file.
+ */
+import type { RejectReason } from '../core/types.js';
+
+/** Prefix of every family we emit (process and Node.js runtime metrics aside). */
+export const METRIC_PREFIX = 'energy_ledger';
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/** One metric family as exposed. */
+export interface MetricSpec {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  /**
+   * Group labels the family carries before its own labels: the snapshot's namespace labels
+   * (`namespace` plus configured extras such as `cluster`) or node labels.
+   */
+  readonly group?: 'namespace' | 'node';
+  /** Fixed label names, after the group labels. */
+  readonly labels: readonly string[];
+}
+
+export const LABEL_WINDOW = 'window';
+export const LABEL_PERIOD = 'period';
+export const LABEL_REASON = 'reason';
+export const LABEL_SCHEMA = 'schema';
+export const LABEL_VERSION = 'version';
+
+/** Why a poll failed; every reason is exposed at 0 from the start. */
+export const POLL_ERROR_REASONS = [
+  'unreachable',
+  'timeout',
+  'http_4xx',
+  'http_5xx',
+  'http_429',
+  'bad_response',
+  'query_error',
+  'too_large',
+] as const;
+export type PollErrorReason = (typeof POLL_ERROR_REASONS)[number];
+
+/** Why the ledger dropped a sample; every reason is exposed at 0 from the start. */
+export const REJECT_REASONS: readonly RejectReason[] = ['implausible', 'out_of_order', 'malformed'];
+
+const POLLER = 'Computed by a poller from Kepler counters read through the Prometheus API, as of the data watermark.';
+
+function scoped(group: 'namespace' | 'node') {
+  const who = group === 'namespace' ? 'the workload namespace' : 'the node';
+  const prefix = `${METRIC_PREFIX}_${group}`;
+  return {
+    joules: {
+      name: `${prefix}_energy_joules_total`,
+      type: 'counter',
+      help: `Energy attributed to ${who} since the ledger's origin, in joules; rate() of it is watts. ${POLLER}`,
+      group,
+      labels: [],
+    },
+    window: {
+      name: `${prefix}_energy_watt_hours`,
+      type: 'gauge',
+      help: `Energy of ${who} in the trailing window ending at the data watermark, in watt-hours. ${POLLER}`,
+      group,
+      labels: [LABEL_WINDOW],
+    },
+    period: {
+      name: `${prefix}_period_energy_watt_hours`,
+      type: 'gauge',
+      help: `Energy of ${who} in the clock-aligned period (current_hour, previous_hour), in watt-hours. ${POLLER}`,
+      group,
+      labels: [LABEL_PERIOD],
+    },
+  } as const satisfies Record<string, MetricSpec>;
+}
+
+/** Every family we emit, keyed by a short id. */
+export const METRICS = {
+  namespaceJoules: scoped('namespace').joules,
+  namespaceWindow: scoped('namespace').window,
+  namespacePeriod: scoped('namespace').period,
+  nodeJoules: scoped('node').joules,
+  nodeWindow: scoped('node').window,
+  nodePeriod: scoped('node').period,
+  up: {
+    name: `${METRIC_PREFIX}_up`,
+    type: 'gauge',
+    help: '1 if the last poll of the Prometheus API succeeded, 0 otherwise.',
+    labels: [],
+  },
+  lastPollSuccess: {
+    name: `${METRIC_PREFIX}_last_poll_success_timestamp_seconds`,
+    type: 'gauge',
+    help: 'Unix time of the last successful poll of the Prometheus API; 0 before the first one.',
+    labels: [],
+  },
+  dataWatermark: {
+    name: `${METRIC_PREFIX}_data_watermark_timestamp_seconds`,
+    type: 'gauge',
+    help: 'Newest Kepler sample time the ledger has accounted up to (the data watermark), unix seconds; 0 before the first sample.',
+    labels: [],
+  },
+  pollDuration: {
+    name: `${METRIC_PREFIX}_poll_duration_seconds`,
+    type: 'histogram',
+    help: 'Duration of one poll of the Prometheus API (queries and accounting), in seconds.',
+    labels: [],
+  },
+  pollErrors: {
+    name: `${METRIC_PREFIX}_poll_errors_total`,
+    type: 'counter',
+    help: 'Failed polls of the Prometheus API, by reason.',
+    labels: [LABEL_REASON],
+  },
+  samples: {
+    name: `${METRIC_PREFIX}_samples_total`,
+    type: 'counter',
+    help: `Raw Kepler samples accounted by the ledger; re-read samples count once. ${POLLER}`,
+    labels: [],
+  },
+  samplesRejected: {
+    name: `${METRIC_PREFIX}_samples_rejected_total`,
+    type: 'counter',
+    help: `Kepler samples the ledger dropped, by reason. ${POLLER}`,
+    labels: [LABEL_REASON],
+  },
+  counterResets: {
+    name: `${METRIC_PREFIX}_counter_resets_total`,
+    type: 'counter',
+    help: `Kepler counter resets detected (Kepler restarts). ${POLLER}`,
+    labels: [],
+  },
+  series: {
+    name: `${METRIC_PREFIX}_series`,
+    type: 'gauge',
+    help: `Kepler series the ledger currently tracks. ${POLLER}`,
+    labels: [],
+  },
+  keplerInfo: {
+    name: `${METRIC_PREFIX}_kepler_info`,
+    type: 'gauge',
+    help: 'Detected Kepler metric schema (v0.3, v0.4-v0.9, v0.10+) and Kepler version; value 1.',
+    labels: [LABEL_SCHEMA, LABEL_VERSION],
+  },
+  buildInfo: {
+    name: `${METRIC_PREFIX}_build_info`,
+    type: 'gauge',
+    help: 'energy-ledger build information; value 1.',
+    labels: [LABEL_VERSION],
+  },
+  backfillComplete: {
+    name: `${METRIC_PREFIX}_backfill_complete`,
+    type: 'gauge',
+    help: '1 once the start-up backfill from the Prometheus API has completed, 0 before.',
+    labels: [],
+  },
+} as const satisfies Record<string, MetricSpec>;
+
+/** All families, in exposition order of the ledger part first, then service metrics. */
+export const ALL_METRICS: readonly MetricSpec[] = Object.values(METRICS);
+
+/** Buckets of `energy_ledger_poll_duration_seconds`: polls range from milliseconds to backfill chunks. */
+export const POLL_DURATION_BUCKETS: readonly number[] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];

@@ -1,0 +1,75 @@
+/**
+ * The `/metrics` registry: an own prom-client `Registry` (never the global one) holding the service
+ * metrics and, optionally, process and Node.js runtime metrics, plus the ledger families rendered
+ * straight to text once per snapshot and cached by snapshot identity (snapshots are immutable).
+ * A scrape therefore costs one small prom-client render and a concatenation.
+ */
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { LedgerSnapshot } from '../core/types.js';
+import { renderLedgerText } from './ledger-text.js';
+import { ServiceMetrics } from './service-metrics.js';
+import { PROMETHEUS_CONTENT_TYPE } from './text-format.js';
+
+/** prom-client default gauges named `…_total`, which promtool flags; `sum()` of their per-type twins gives them. */
+const LINTED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+export interface MetricsRegistryOptions {
+  /** The current immutable ledger snapshot. */
+  readonly snapshot: () => LedgerSnapshot;
+  /** energy-ledger version, for `energy_ledger_build_info`. */
+  readonly version: string;
+  /** Service metrics the poller updates; created when absent. */
+  readonly service?: ServiceMetrics;
+  /** Adds `process_*` and `nodejs_*` metrics (default true). */
+  readonly includeProcessMetrics?: boolean;
+  /** Configured namespace group labels; a snapshot with other labels makes `metrics()` throw. */
+  readonly namespaceLabels?: readonly string[];
+  /** Configured node group labels; a snapshot with other labels makes `metrics()` throw. */
+  readonly nodeLabels?: readonly string[];
+}
+
+export interface MetricsRegistry {
+  /** Holds the service (and process) metrics; the ledger part is not registered in it. */
+  readonly registry: Registry;
+  readonly service: ServiceMetrics;
+  /** `text/plain; version=0.0.4; charset=utf-8`. */
+  readonly contentType: string;
+  /** The whole exposition as one string. */
+  metrics(): Promise<string>;
+  /** The whole exposition as byte chunks to write in order; the large first chunk is cached per snapshot. */
+  metricsChunks(): Promise<Buffer[]>;
+}
+
+/** Builds the `/metrics` registry over a snapshot accessor. */
+export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsRegistry {
+  const registry = new Registry();
+  const service = options.service ?? new ServiceMetrics(options.version);
+  service.registerIn(registry);
+  if (options.includeProcessMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    for (const name of LINTED_DEFAULT_METRICS) registry.removeSingleMetric(name);
+  }
+  const textOptions = { namespaceLabels: options.namespaceLabels, nodeLabels: options.nodeLabels };
+  let cached: { snapshot: LedgerSnapshot; text: string; bytes?: Buffer } | undefined;
+
+  const ledgerPart = () => {
+    const snapshot = options.snapshot();
+    if (cached?.snapshot !== snapshot) cached = { snapshot, text: renderLedgerText(snapshot, textOptions) };
+    return cached;
+  };
+
+  return {
+    registry,
+    service,
+    contentType: PROMETHEUS_CONTENT_TYPE,
+    async metrics() {
+      const ledger = ledgerPart().text;
+      return ledger + (await registry.metrics());
+    },
+    async metricsChunks() {
+      const part = ledgerPart();
+      part.bytes ??= Buffer.from(part.text, 'utf8');
+      return [part.bytes, Buffer.from(await registry.metrics(), 'utf8')];
+    },
+  };
+}

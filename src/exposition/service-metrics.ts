@@ -1,0 +1,128 @@
+/**
+ * The service's own instrumentation (poll health, Kepler schema, build info), held in prom-client
+ * metrics that are registered in a registry of the caller's choosing, never the global one.
+ */
+import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client';
+import type { KeplerSchemaInfo, ServiceHealth } from './health.js';
+import { LABEL_REASON, LABEL_SCHEMA, LABEL_VERSION, METRICS, POLL_DURATION_BUCKETS, POLL_ERROR_REASONS, type PollErrorReason } from './names.js';
+
+/** Poll health and build metadata; the poller calls `pollSucceeded`/`pollFailed` once per poll. */
+export class ServiceMetrics implements ServiceHealth {
+  #up: 0 | 1 = 0;
+  #lastPollSuccess: number | undefined;
+  #keplerSchemas: readonly KeplerSchemaInfo[] = [];
+  #backfillComplete = false;
+
+  readonly #upGauge = new Gauge({ name: METRICS.up.name, help: METRICS.up.help, registers: [] });
+  readonly #lastSuccessGauge = new Gauge({
+    name: METRICS.lastPollSuccess.name,
+    help: METRICS.lastPollSuccess.help,
+    registers: [],
+  });
+  readonly #duration = new Histogram({
+    name: METRICS.pollDuration.name,
+    help: METRICS.pollDuration.help,
+    buckets: [...POLL_DURATION_BUCKETS],
+    registers: [],
+  });
+  readonly #errors = new Counter({
+    name: METRICS.pollErrors.name,
+    help: METRICS.pollErrors.help,
+    labelNames: [LABEL_REASON],
+    registers: [],
+  });
+  readonly #keplerInfo = new Gauge({
+    name: METRICS.keplerInfo.name,
+    help: METRICS.keplerInfo.help,
+    labelNames: [LABEL_SCHEMA, LABEL_VERSION],
+    registers: [],
+  });
+  readonly #buildInfo = new Gauge({
+    name: METRICS.buildInfo.name,
+    help: METRICS.buildInfo.help,
+    labelNames: [LABEL_VERSION],
+    registers: [],
+  });
+  readonly #backfillGauge = new Gauge({
+    name: METRICS.backfillComplete.name,
+    help: METRICS.backfillComplete.help,
+    registers: [],
+  });
+
+  /** `version` is the energy-ledger version for `energy_ledger_build_info`. */
+  constructor(version: string) {
+    this.#upGauge.set(0);
+    this.#lastSuccessGauge.set(0);
+    this.#backfillGauge.set(0);
+    for (const reason of POLL_ERROR_REASONS) this.#errors.inc({ [LABEL_REASON]: reason }, 0);
+    this.#buildInfo.set({ [LABEL_VERSION]: version }, 1);
+  }
+
+  get up(): 0 | 1 {
+    return this.#up;
+  }
+
+  get lastPollSuccess(): number | undefined {
+    return this.#lastPollSuccess;
+  }
+
+  get keplerSchemas(): readonly KeplerSchemaInfo[] {
+    return this.#keplerSchemas;
+  }
+
+  get backfillComplete(): boolean {
+    return this.#backfillComplete;
+  }
+
+  /** Registers every service metric in `registry`. */
+  registerIn(registry: Registry): void {
+    const metrics: Metric<string>[] = [
+      this.#upGauge,
+      this.#lastSuccessGauge,
+      this.#duration,
+      this.#errors,
+      this.#keplerInfo,
+      this.#buildInfo,
+      this.#backfillGauge,
+    ];
+    for (const m of metrics) registry.registerMetric(m);
+  }
+
+  /** Records a successful poll that finished at `atUnixSeconds` and took `durationSeconds`. */
+  pollSucceeded(atUnixSeconds: number, durationSeconds: number): void {
+    this.#up = 1;
+    this.#lastPollSuccess = atUnixSeconds;
+    this.#upGauge.set(1);
+    this.#lastSuccessGauge.set(atUnixSeconds);
+    this.observePollDuration(durationSeconds);
+  }
+
+  /** Records a failed poll; the last good ledger stays published. */
+  pollFailed(reason: PollErrorReason, durationSeconds: number): void {
+    this.#up = 0;
+    this.#upGauge.set(0);
+    this.countPollError(reason);
+    this.observePollDuration(durationSeconds);
+  }
+
+  /** Replaces the detected Kepler schemas (one `energy_ledger_kepler_info` series each). */
+  setKeplerInfo(list: readonly KeplerSchemaInfo[]): void {
+    this.#keplerSchemas = [...list];
+    this.#keplerInfo.reset();
+    for (const { schema, version } of list) this.#keplerInfo.set({ [LABEL_SCHEMA]: schema, [LABEL_VERSION]: version }, 1);
+  }
+
+  /** Marks the start-up backfill as complete (or not, e.g. after a restart of the backfill). */
+  setBackfillComplete(done: boolean): void {
+    this.#backfillComplete = done;
+    this.#backfillGauge.set(done ? 1 : 0);
+  }
+
+  observePollDuration(seconds: number): void {
+    if (Number.isFinite(seconds) && seconds >= 0) this.#duration.observe(seconds);
+  }
+
+  countPollError(reason: PollErrorReason): void {
+    this.#errors.inc({ [LABEL_REASON]: reason });
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The HTTP surface: `/metrics`, `/healthz`, `/readyz`, a landing page and a read-only JSON API.
+ * `createApp` only builds the express app; `listen` (re-exported here) binds it.
+ */
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { HourRow, LedgerSnapshot } from '../core/types.js';
+import type { KeplerSchemaInfo } from '../exposition/health.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../exposition/text-format.js';
+import { hoursJson, namespacesJson, nodesJson } from './api-json.js';
+import { renderLandingPage } from './landing-page.js';
+import { parseTime } from './time-param.js';
+
+export { listen, parseHostPort, ListenError, type Listening } from './listen.js';
+
+/** A `/metrics` body: text, bytes, or byte chunks written in order (no copy of a cached chunk). */
+export type MetricsBody = string | Uint8Array | readonly Uint8Array[];
+
+/** Readiness with the reason `/readyz` reports when not ready. */
+export interface Readiness {
+  readonly ready: boolean;
+  readonly reason?: string;
+}
+
+/** Filter of `/api/v1/hours`; times are unix seconds, `from` inclusive, `to` exclusive (hour starts). */
+export interface HoursQuery {
+  readonly from?: number;
+  readonly to?: number;
+  readonly namespace?: string;
+}
+
+/** What `/` and `/api/v1/status` show; extra fields are passed through to the JSON. */
+export interface AppStatus {
+  readonly version: string;
+  readonly keplerSchemas?: readonly KeplerSchemaInfo[];
+  readonly [key: string]: unknown;
+}
+
+export interface AppDeps {
+  /** The exposition, e.g. `() => metricsRegistry.metricsChunks()`. */
+  readonly metrics: () => MetricsBody | Promise<MetricsBody>;
+  readonly isReady: () => boolean | Readiness;
+  /** Liveness; `/healthz` is always 200 when absent. */
+  readonly isHealthy?: () => boolean;
+  readonly snapshot: () => LedgerSnapshot;
+  readonly hours: (query: HoursQuery) => readonly HourRow[] | Promise<readonly HourRow[]>;
+  readonly status: () => AppStatus;
+  /** Called with errors that become a 500 (for logging). */
+  readonly onError?: (err: unknown, req: Request) => void;
+}
+
+/** Longest query string accepted (bytes after `?`); longer gets 414. */
+export const MAX_QUERY_LENGTH = 2048;
+
+const HOURS_PARAMS = new Set(['from', 'to', 'namespace']);
+
+/** Builds the express app (no listening socket). */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(guard);
+
+  app.get('/metrics', async (_req, res) => {
+    const body = await deps.metrics();
+    res.status(200).set('Content-Type', PROMETHEUS_CONTENT_TYPE).set('Cache-Control', 'no-store');
+    sendChunks(res, typeof body === 'string' || body instanceof Uint8Array ? [body] : body);
+  });
+
+  app.get('/healthz', (_req, res) => {
+    const healthy = deps.isHealthy?.() ?? true;
+    res.status(healthy ? 200 : 503).type('text/plain').send(healthy ? 'ok\n' : 'unhealthy\n');
+  });
+
+  app.get('/readyz', (_req, res) => {
+    const r = deps.isReady();
+    const { ready, reason } = typeof r === 'boolean' ? { ready: r, reason: undefined } : r;
+    res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ready\n' : `not ready: ${reason ?? 'starting'}\n`);
+  });
+
+  app.get('/', (_req, res) => {
+    const status = deps.status();
+    const snapshot = deps.snapshot();
+    res.type('html').send(
+      renderLandingPage({
+        version: status.version,
+        keplerSchemas: status.keplerSchemas ?? [],
+        watermark: snapshot.watermark,
+        namespaces: snapshot.namespaces.length,
+      }),
+    );
+  });
+
+  app.get('/api/v1/namespaces', (_req, res) => void res.json(namespacesJson(deps.snapshot())));
+  app.get('/api/v1/nodes', (_req, res) => void res.json(nodesJson(deps.snapshot())));
+  app.get('/api/v1/status', (_req, res) => void res.json(deps.status()));
+
+  app.get('/api/v1/hours', async (req, res) => {
+    const parsed = parseHoursQuery(req.query);
+    if ('error' in parsed) return void res.status(400).json({ error: parsed.error });
+    const snapshot = deps.snapshot();
+    res.json(hoursJson(snapshot, await deps.hours(parsed)));
+  });
+
+  app.use((req, res) => {
+    if (req.path.startsWith('/api/')) return void res.status(404).json({ error: `no such endpoint: ${req.path}` });
+    res.status(404).type('text/plain').send('not found\n');
+  });
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    deps.onError?.(err, req);
+    if (res.headersSent) return void res.destroy();
+    if (req.path.startsWith('/api/')) return void res.status(500).json({ error: 'internal error' });
+    res.status(500).type('text/plain').send('internal error\n');
+  });
+  return app;
+}
+
+/** Only GET and HEAD, and no oversized query strings. */
+function guard(req: Request, res: Response, next: NextFunction): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.status(405).set('Allow', 'GET, HEAD').type('text/plain').send('method not allowed\n');
+    return;
+  }
+  const q = req.url.indexOf('?');
+  if (q >= 0 && req.url.length - q - 1 > MAX_QUERY_LENGTH) {
+    res.status(414).type('text/plain').send(`query string longer than ${MAX_QUERY_LENGTH} bytes\n`);
+    return;
+  }
+  next();
+}
+
+function sendChunks(res: Response, chunks: readonly (string | Uint8Array)[]): void {
+  const buffers = chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c));
+  res.setHeader('Content-Length', buffers.reduce((n, b) => n + b.byteLength, 0));
+  if (res.req.method === 'HEAD') return void res.end();
+  for (const b of buffers) res.write(b);
+  res.end();
+}
+
+/** Validates the `/api/v1/hours` query: known keys, each at most once, times as RFC 3339 or unix seconds. */
+export function parseHoursQuery(query: Request['query']): HoursQuery | { error: string } {
+  const out: { from?: number; to?: number; namespace?: string } = {};
+  for (const [key, raw] of Object.entries(query)) {
+    if (!HOURS_PARAMS.has(key)) return { error: `unknown query parameter '${key}' (allowed: from, to, namespace)` };
+    if (typeof raw !== 'string') return { error: `query parameter '${key}' must be given once` };
+    if (key === 'namespace') {
+      if (raw === '') return { error: "query parameter 'namespace' must not be empty" };
+      out.namespace = raw;
+      continue;
+    }
+    const t = parseTime(raw);
+    if (!t.ok) return { error: `invalid '${key}': ${t.error}` };
+    out[key as 'from' | 'to'] = t.seconds;
+  }
+  if (out.from !== undefined && out.to !== undefined && out.from > out.to) {
+    return { error: "'from' must not be after 'to'" };
+  }
+  return out;
+}
