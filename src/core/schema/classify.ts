@@ -1,5 +1,6 @@
 import type { Component, RawSeries, SeriesDescriptor } from '../types.js';
 import { NODE_LABELS, SCHEMA_SPECS, type IdentitySlot, type MetricSpec } from './catalogue.js';
+import { KEY_SEP, encodeKeyField } from './key-codec.js';
 
 /** What the classifier keeps in scope and how it groups. */
 export interface ClassifyOptions {
@@ -36,16 +37,6 @@ interface Compiled {
   readonly component: Component | undefined;
   /** Zone → component, restricted to selected components. */
   readonly zones: ReadonlyMap<string, Component> | undefined;
-}
-
-/** Separates key fields; `\u0002` escapes a separator or itself inside a value. */
-const SEP = '\u0001';
-const ESC = '\u0002';
-function esc(v: string): string {
-  if (v.indexOf(SEP) < 0 && v.indexOf(ESC) < 0) return v;
-  let out = '';
-  for (const c of v) out += c === SEP || c === ESC ? ESC + c : c;
-  return out;
 }
 
 /** The node a series was measured on; see `NODE_LABELS` for the order. */
@@ -116,10 +107,10 @@ export function createClassifier(options: ClassifyOptions): Classifier {
 
     const node = resolveNode(labels);
     let key = spec.code;
-    for (const g of extras) key += SEP + esc(labels[g] ?? '');
-    key += SEP + esc(node);
-    for (const slot of spec.identity) key += SEP + esc(slotValue(labels, slot));
-    key += SEP + esc(zone) + SEP + esc(mode);
+    for (const g of extras) key += KEY_SEP + encodeKeyField(labels[g] ?? '');
+    key += KEY_SEP + encodeKeyField(node);
+    for (const slot of spec.identity) key += KEY_SEP + encodeKeyField(slotValue(labels, slot));
+    key += KEY_SEP + encodeKeyField(zone) + KEY_SEP + encodeKeyField(mode);
 
     let group: string[];
     if (spec.scope === 'namespace') {
