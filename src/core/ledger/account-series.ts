@@ -1,0 +1,122 @@
+import type { SeriesSamples } from '../types.js';
+import { bookInterval } from './book-interval.js';
+import type { ResolvedLedgerOptions } from './options.js';
+import type { SeriesTable } from './series-table.js';
+import { bucketIndexOf } from './time.js';
+
+/** Counts of what happened to the samples of one ingest call. */
+export interface IngestCounts {
+  accepted: number;
+  skipped: number;
+  resets: number;
+  implausible: number;
+  outOfOrder: number;
+  malformed: number;
+}
+
+/** A zeroed {@link IngestCounts}. */
+export function zeroCounts(): IngestCounts {
+  return { accepted: 0, skipped: 0, resets: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
+}
+
+/**
+ * Accounts the samples of one series (in `slot` of `table`) and returns the new watermark.
+ *
+ * Energy of a pair of valid samples, in integer microjoules:
+ * counter `Math.round(d * toJoules * 1e6)` with `d = v_i − v_{i−1}` (or `v_i` after a reset);
+ * gauge `Math.round(v_i * toJoules * ((t_i − t_{i−1}) / samplePeriod) * 1e6)`.
+ * A series' first valid sample, and the first one after a silence longer than the series TTL, starts
+ * the series afresh: a baseline at or before the origin, otherwise energy counted from 0.
+ */
+export function accountSeries(
+  table: SeriesTable,
+  slot: number,
+  series: SeriesSamples,
+  o: ResolvedLedgerOptions,
+  counts: IngestCounts,
+  watermark: number,
+): number {
+  const { descriptor, timestamps, values } = series;
+  const n = timestamps.length;
+  if (values.length !== n) {
+    throw new Error(`invalid samples for series '${descriptor.key}': ${n} timestamps but ${values.length} values`);
+  }
+  const isCounter = descriptor.kind === 'counter';
+  const period = descriptor.samplePeriodSeconds ?? 0;
+  if (!isCounter && !(period > 0)) {
+    throw new Error(`invalid descriptor for gauge series '${descriptor.key}': samplePeriodSeconds must be positive`);
+  }
+  const toJoules = descriptor.toJoules;
+  const group = table.group[slot]!;
+  const { origin, maxSeriesPowerWatts: maxWatts, bucketSeconds: width, seriesTtlSeconds: ttl } = o;
+  let cursor = table.cursor[slot]!;
+  let prevTime = table.prevTime[slot]!;
+  let prevValue = table.prevValue[slot]!;
+  let batchMax = -Infinity;
+
+  for (let i = 0; i < n; i++) {
+    const t = timestamps[i]!;
+    const v = values[i]!;
+    if (!Number.isFinite(t)) {
+      counts.malformed++;
+      continue;
+    }
+    if (t <= cursor) {
+      // A re-read of an overlap is skipped silently; going back in time within one batch is not.
+      if (t < batchMax) counts.outOfOrder++;
+      else counts.skipped++;
+      if (t > batchMax) batchMax = t;
+      continue;
+    }
+    batchMax = t;
+    if (!(v >= 0) || v === Infinity) {
+      counts.malformed++;
+      cursor = t;
+      continue;
+    }
+    const fresh = prevTime !== prevTime || t - cursor > ttl;
+    cursor = t;
+    if (t > watermark) watermark = t;
+
+    if (fresh) {
+      const joules = v * toJoules;
+      if (t <= origin) {
+        counts.accepted++;
+      } else if (isCounter) {
+        if (joules > maxWatts * Math.max(t - origin, o.newSeriesGraceSeconds)) counts.implausible++;
+        else {
+          counts.accepted++;
+          group.book(bucketIndexOf(t, width), Math.round(joules * 1e6));
+        }
+      } else if (joules / period > maxWatts) {
+        counts.implausible++;
+      } else {
+        counts.accepted++;
+        bookInterval(group, t - period, t, Math.round(joules * 1e6), origin, width);
+      }
+    } else if (isCounter) {
+      let d = v - prevValue;
+      if (d < 0) {
+        counts.resets++;
+        d = v;
+      }
+      const joules = d * toJoules;
+      if (joules / (t - prevTime) > maxWatts) counts.implausible++;
+      else {
+        counts.accepted++;
+        bookInterval(group, prevTime, t, Math.round(joules * 1e6), origin, width);
+      }
+    } else if ((v * toJoules) / period > maxWatts) {
+      counts.implausible++;
+    } else {
+      counts.accepted++;
+      bookInterval(group, prevTime, t, Math.round(v * toJoules * ((t - prevTime) / period) * 1e6), origin, width);
+    }
+    prevTime = t;
+    prevValue = v;
+  }
+  table.cursor[slot] = cursor;
+  table.prevTime[slot] = prevTime;
+  table.prevValue[slot] = prevValue;
+  return watermark;
+}

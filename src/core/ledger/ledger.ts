@@ -1,0 +1,197 @@
+import type { HourRow, LedgerStats, RejectReason, Scope, SeriesSamples } from '../types.js';
+import { accountSeries, zeroCounts } from './account-series.js';
+import { GroupAccount } from './group-account.js';
+import { type LedgerOptions, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
+import { SeriesTable } from './series-table.js';
+import { bucketIndexOf, HOUR_SECONDS } from './time.js';
+
+/** What one {@link Ledger.ingest} call did with its samples. */
+export interface IngestResult {
+  /** Samples accounted (including baselines). */
+  readonly accepted: number;
+  /** Samples at or before their series' newest accounted sample (re-reads of an overlap). */
+  readonly skipped: number;
+  readonly rejected: Readonly<Record<RejectReason, number>>;
+  readonly resets: number;
+}
+
+/** Energy of one group, joules. */
+export interface GroupJoules {
+  readonly labels: readonly string[];
+  readonly joules: number;
+}
+
+/** Separator of label values in a group key. */
+const GROUP_SEP = '\u0001';
+
+/**
+ * The pure accounting ledger: turns raw Kepler samples into exact per-group energy (total since the
+ * origin, fine buckets for trailing windows, clock hours). A pure function of the samples: any split
+ * into batches, with overlaps and repeats, in any series order, gives an identical ledger.
+ * Every per-group query returns all groups of the scope in the same order (sorted by labels).
+ */
+export class Ledger {
+  readonly options: ResolvedLedgerOptions;
+  private readonly series = new SeriesTable();
+  private readonly scopes: Record<Scope, Map<string, GroupAccount>> = { namespace: new Map(), node: new Map() };
+  private readonly sorted: Record<Scope, GroupAccount[] | undefined> = { namespace: undefined, node: undefined };
+  private readonly fineSlots: number;
+  private readonly hourSlots: number;
+  private wm = -Infinity;
+  private readonly totals_ = { samples: 0, resets: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
+
+  constructor(options: LedgerOptions) {
+    this.options = resolveLedgerOptions(options);
+    const longest = Math.max(...this.options.windows.map((w) => w.seconds));
+    this.fineSlots = (longest + HOUR_SECONDS) / this.options.bucketSeconds;
+    this.hourSlots = Math.ceil(this.options.retentionSeconds / HOUR_SECONDS) + 1;
+  }
+
+  /** Accounts a batch of samples (see `account-series.ts` for the rules) and returns what it did. */
+  ingest(batch: Iterable<SeriesSamples>): IngestResult {
+    const counts = zeroCounts();
+    let watermark = this.wm;
+    for (const s of batch) {
+      const slot = this.series.slotOf(s.descriptor.key) ?? this.series.add(s.descriptor.key, this.groupFor(s));
+      watermark = accountSeries(this.series, slot, s, this.options, counts, watermark);
+    }
+    this.wm = watermark;
+    if (watermark > -Infinity) this.evict(watermark);
+    const t = this.totals_;
+    t.samples += counts.accepted;
+    t.resets += counts.resets;
+    t.implausible += counts.implausible;
+    t.outOfOrder += counts.outOfOrder;
+    t.malformed += counts.malformed;
+    return {
+      accepted: counts.accepted,
+      skipped: counts.skipped,
+      rejected: { implausible: counts.implausible, out_of_order: counts.outOfOrder, malformed: counts.malformed },
+      resets: counts.resets,
+    };
+  }
+
+  /** Newest sample time accounted (max over series), unix seconds; undefined before the first. */
+  get watermark(): number | undefined {
+    return this.wm === -Infinity ? undefined : this.wm;
+  }
+
+  /** Running counters since the ledger was created. */
+  stats(): LedgerStats {
+    const t = this.totals_;
+    return {
+      samples: t.samples,
+      rejected: { implausible: t.implausible, out_of_order: t.outOfOrder, malformed: t.malformed },
+      resets: t.resets,
+      series: this.series.size,
+    };
+  }
+
+  /** Label values of every group of the scope, sorted. */
+  groups(scope: Scope): (readonly string[])[] {
+    return this.sortedGroups(scope).map((g) => g.labels);
+  }
+
+  /** Energy since the origin per group, joules; monotonic. */
+  totals(scope: Scope): GroupJoules[] {
+    return this.sortedGroups(scope).map((g) => ({ labels: g.labels, joules: g.totalJoules() }));
+  }
+
+  /**
+   * Energy per group in `(watermark − seconds, watermark]`, joules. Exact on whole buckets; the one
+   * bucket that holds the window's start contributes linearly by the share of it inside the window
+   * (exact when the watermark is bucket-aligned). All zero before the first sample.
+   */
+  window(scope: Scope, seconds: number): GroupJoules[] {
+    const width = this.options.bucketSeconds;
+    if (!Number.isInteger(seconds / width) || seconds <= 0 || seconds > (this.fineSlots - 1) * width) {
+      throw new Error(`invalid window: ${seconds}s must be a positive multiple of ${width}s up to the longest window`);
+    }
+    const w = this.wm;
+    const newest = bucketIndexOf(w, width);
+    const oldest = newest - seconds / width;
+    const share = ((newest + 1) * width - w) / width;
+    return this.sortedGroups(scope).map((g) => {
+      if (w === -Infinity) return { labels: g.labels, joules: 0 };
+      let micro = 0;
+      for (let k = oldest + 1; k <= newest; k++) micro += g.fine.get(k);
+      return { labels: g.labels, joules: (micro + g.fine.get(oldest) * share) / 1e6 };
+    });
+  }
+
+  /** Energy per group in the clock hour starting at `hourStart`, joules (0 for hours not held). */
+  hourEnergy(scope: Scope, hourStart: number): GroupJoules[] {
+    const h = hourIndex(hourStart);
+    const held = this.heldHours();
+    const inRange = held !== undefined && h >= held.first && h <= held.last;
+    return this.sortedGroups(scope).map((g) => ({ labels: g.labels, joules: inRange ? g.hours.get(h) / 1e6 : 0 }));
+  }
+
+  /**
+   * Hours the ledger holds with `fromHourStart <= hourStart < toHourStart`, sorted by hour then labels.
+   * A group appears (with a row for every such hour, zeros included) if it has energy in any of them.
+   */
+  hours(scope: Scope, fromHourStart: number, toHourStart: number): HourRow[] {
+    const held = this.heldHours();
+    if (held === undefined) return [];
+    const first = Math.max(held.first, hourIndex(fromHourStart));
+    const last = Math.min(held.last, hourIndex(toHourStart) - 1);
+    const active = this.sortedGroups(scope).filter((g) => {
+      for (let h = first; h <= last; h++) if (g.hours.get(h) > 0) return true;
+      return false;
+    });
+    const rows: HourRow[] = [];
+    for (let h = first; h <= last; h++) {
+      for (const g of active) rows.push({ hourStart: h * HOUR_SECONDS, labels: g.labels, joules: g.hours.get(h) / 1e6 });
+    }
+    return rows;
+  }
+
+  /** Index range of the clock hours held: within the retention, ending after the origin. */
+  private heldHours(): { first: number; last: number } | undefined {
+    if (this.wm === -Infinity) return undefined;
+    const last = bucketIndexOf(this.wm, HOUR_SECONDS);
+    return { first: Math.max(last - this.hourSlots + 1, Math.floor(this.options.origin / HOUR_SECONDS)), last };
+  }
+
+  private groupFor(s: SeriesSamples): GroupAccount {
+    const { scope, group } = s.descriptor;
+    const key = group.join(GROUP_SEP);
+    const accounts = this.scopes[scope];
+    let account = accounts.get(key);
+    if (account === undefined) {
+      const bucketsPerHour = HOUR_SECONDS / this.options.bucketSeconds;
+      account = new GroupAccount(key, Object.freeze([...group]), this.fineSlots, this.hourSlots, bucketsPerHour);
+      accounts.set(key, account);
+      this.sorted[scope] = undefined;
+    }
+    return account;
+  }
+
+  private sortedGroups(scope: Scope): GroupAccount[] {
+    let list = this.sorted[scope];
+    if (list === undefined) {
+      list = [...this.scopes[scope].values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      this.sorted[scope] = list;
+    }
+    return list;
+  }
+
+  /** Drops silent series and frees group rings that hold nothing the queries can still read. */
+  private evict(watermark: number): void {
+    this.series.dropSilent(watermark, this.options.seriesTtlSeconds);
+    const oldestBucket = bucketIndexOf(watermark, this.options.bucketSeconds) - this.fineSlots + 1;
+    const oldestHour = bucketIndexOf(watermark, HOUR_SECONDS) - this.hourSlots + 1;
+    for (const accounts of Object.values(this.scopes)) {
+      for (const g of accounts.values()) {
+        g.fine.releaseBefore(oldestBucket);
+        g.hours.releaseBefore(oldestHour);
+      }
+    }
+  }
+}
+
+function hourIndex(hourStart: number): number {
+  if (!Number.isInteger(hourStart / HOUR_SECONDS)) throw new Error(`invalid hour start: ${hourStart} is not a multiple of 3600`);
+  return hourStart / HOUR_SECONDS;
+}
