@@ -3,6 +3,10 @@
  * metrics and, optionally, process and Node.js runtime metrics, plus the ledger families rendered
  * straight to text once per snapshot and cached by snapshot identity (snapshots are immutable).
  * A scrape therefore costs one small prom-client render and a concatenation.
+ *
+ * Measured (5,000 namespaces × 3 windows × 2 periods, 3 MB): rendering the ledger text takes ~25 ms once per
+ * snapshot, where prom-client `collect()` with reset()+set() took 120–270 ms per scrape. Serve
+ * `metricsChunks()`: the cached chunk is written as is; `metrics()` re-encodes 3 MB per call (~8 ms).
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { LedgerSnapshot } from '../core/types.js';

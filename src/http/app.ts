@@ -90,8 +90,10 @@ export function createApp(deps: AppDeps): Express {
     );
   });
 
-  app.get('/api/v1/namespaces', (_req, res) => void res.json(namespacesJson(deps.snapshot())));
-  app.get('/api/v1/nodes', (_req, res) => void res.json(nodesJson(deps.snapshot())));
+  const namespacesBody = perSnapshot((s) => JSON.stringify(namespacesJson(s)));
+  const nodesBody = perSnapshot((s) => JSON.stringify(nodesJson(s)));
+  app.get('/api/v1/namespaces', (_req, res) => void res.type('json').send(namespacesBody(deps.snapshot())));
+  app.get('/api/v1/nodes', (_req, res) => void res.type('json').send(nodesBody(deps.snapshot())));
   app.get('/api/v1/status', (_req, res) => void res.json(deps.status()));
 
   app.get('/api/v1/hours', async (req, res) => {
@@ -115,6 +117,16 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
+/** Memoises `render` per snapshot object (snapshots are immutable). */
+function perSnapshot(render: (s: LedgerSnapshot) => string): (s: LedgerSnapshot) => string {
+  const cache = new WeakMap<LedgerSnapshot, string>();
+  return (s) => {
+    let body = cache.get(s);
+    if (body === undefined) cache.set(s, (body = render(s)));
+    return body;
+  };
+}
+
 /** Only GET and HEAD, and no oversized query strings. */
 function guard(req: Request, res: Response, next: NextFunction): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -133,8 +145,10 @@ function sendChunks(res: Response, chunks: readonly (string | Uint8Array)[]): vo
   const buffers = chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c));
   res.setHeader('Content-Length', buffers.reduce((n, b) => n + b.byteLength, 0));
   if (res.req.method === 'HEAD') return void res.end();
+  res.cork(); // one writev for the cached ledger chunk and the small dynamic one
   for (const b of buffers) res.write(b);
   res.end();
+  res.uncork();
 }
 
 /** Validates the `/api/v1/hours` query: known keys, each at most once, times as RFC 3339 or unix seconds. */

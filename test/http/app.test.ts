@@ -125,6 +125,16 @@ describe('JSON API', () => {
     expect(res.body.namespaces).toHaveLength(2);
   });
 
+  it('follows a new snapshot and drops a namespace that left it', async () => {
+    let current = snapshot;
+    const app = createApp(deps({ snapshot: () => current }));
+    expect((await request(app).get('/api/v1/namespaces')).body.namespaces).toHaveLength(2);
+    current = snapshotOf([ns('shop', 9000)]);
+    const res = await request(app).get('/api/v1/namespaces');
+    expect(res.body.namespaces.map((n: { labels: { namespace: string } }) => n.labels.namespace)).toEqual(['shop']);
+    expect(res.body.namespaces[0].total_joules).toBe(9000);
+  });
+
   it('shows a null watermark before the first sample', async () => {
     const app = createApp(deps({ snapshot: () => snapshotOf([], { watermark: undefined }) }));
     const res = await request(app).get('/api/v1/namespaces');
