@@ -1,6 +1,6 @@
 /** JSON bodies of the read-only API (`/api/v1/...`), built from a snapshot or hour rows. */
 import type { GroupEnergy, HourRow, LedgerSnapshot } from '../core/types.js';
-import { formatTime } from './time-param.js';
+import { formatRfc3339Utc as formatTime } from '../core/time.js';
 
 /** One group (namespace or node) as the API shows it. */
 export interface GroupJson {

@@ -8,7 +8,7 @@ import type { KeplerSchemaInfo } from '../exposition/health.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../exposition/text-format.js';
 import { hoursJson, namespacesJson, nodesJson } from './api-json.js';
 import { renderLandingPage } from './landing-page.js';
-import { parseTime } from './time-param.js';
+import { parseTime, TimeError } from '../core/time.js';
 
 export { listen, parseHostPort, ListenError, type Listening } from './listen.js';
 
@@ -162,9 +162,12 @@ export function parseHoursQuery(query: Request['query']): HoursQuery | { error: 
       out.namespace = raw;
       continue;
     }
-    const t = parseTime(raw);
-    if (!t.ok) return { error: `invalid '${key}': ${t.error}` };
-    out[key as 'from' | 'to'] = t.seconds;
+    try {
+      out[key as 'from' | 'to'] = parseTime(raw);
+    } catch (err) {
+      if (!(err instanceof TimeError)) throw err;
+      return { error: `invalid '${key}': ${err.message}` };
+    }
   }
   if (out.from !== undefined && out.to !== undefined && out.from > out.to) {
     return { error: "'from' must not be after 'to'" };

@@ -1,6 +1,6 @@
 /** The small HTML page at `/`: what this is, where the data is, how fresh it is. */
 import type { KeplerSchemaInfo } from '../exposition/health.js';
-import { formatTime } from './time-param.js';
+import { formatRfc3339Utc as formatTime } from '../core/time.js';
 
 /** What the landing page shows. */
 export interface LandingInfo {
