@@ -11,19 +11,32 @@ const HEX64 = '\u0003';
 const UUID = '\u0004';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const IS_HEX64 = /^[0-9a-f]{64}$/;
-const IS_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** base64url (no padding) of the bytes of an even-length hex string. */
-function hexToBase64(hex: string): string {
+/**
+ * base64url (no padding) of the bytes of lowercase hex digits, in one pass; with `uuid`, dashes
+ * must sit at UUID positions and are skipped. Undefined when `v` has another shape.
+ */
+function packHex(v: string, uuid: boolean): string | undefined {
   let out = '';
-  for (let i = 0; i < hex.length; i += 6) {
-    const chunk = hex.slice(i, i + 6);
-    const bits = chunk.length * 4;
-    const n = parseInt(chunk, 16) * 2 ** (24 - bits);
-    const chars = Math.ceil(bits / 6);
-    for (let c = 0; c < chars; c++) out += B64[Math.floor(n / 2 ** (18 - 6 * c)) % 64];
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (uuid && (i === 8 || i === 13 || i === 18 || i === 23)) {
+      if (c !== 45) return undefined;
+      continue;
+    }
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return undefined;
+    acc = (acc << 4) | d;
+    bits += 4;
+    if (bits >= 6) {
+      bits -= 6;
+      out += B64[(acc >> bits) & 63];
+      acc &= (1 << bits) - 1;
+    }
   }
+  if (bits > 0) out += B64[(acc << (6 - bits)) & 63];
   return out;
 }
 
@@ -37,8 +50,13 @@ function hasControl(v: string): boolean {
 
 /** Encodes one label value as a key field. */
 export function encodeKeyField(v: string): string {
-  if (v.length === 64 && IS_HEX64.test(v)) return HEX64 + hexToBase64(v);
-  if (v.length === 36 && IS_UUID.test(v)) return UUID + hexToBase64(v.replace(/-/g, ''));
+  if (v.length === 64) {
+    const packed = packHex(v, false);
+    if (packed !== undefined) return HEX64 + packed;
+  } else if (v.length === 36) {
+    const packed = packHex(v, true);
+    if (packed !== undefined) return UUID + packed;
+  }
   if (!hasControl(v)) return v;
   let out = '';
   for (const ch of v) {

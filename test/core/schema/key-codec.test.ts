@@ -16,7 +16,17 @@ describe('encodeKeyField', () => {
     expect(encodeKeyField(uuid)).toHaveLength(23);
   });
 
-  it.each(['system_processes', 'worker-1', '', hex64.toUpperCase(), hex64.slice(1), uuid.replace(/-/g, '')])(
+  it('packs any hex id and UUID exactly like base64url of its bytes', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9a-f]{64}$/), fc.uuid().map((u) => u.toLowerCase()), (hex, id) => {
+        expect(encodeKeyField(hex)).toBe('\u0003' + Buffer.from(hex, 'hex').toString('base64url'));
+        expect(encodeKeyField(id)).toBe('\u0004' + Buffer.from(id.replace(/-/g, ''), 'hex').toString('base64url'));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each(['system_processes', 'worker-1', '', hex64.toUpperCase(), hex64.slice(1), uuid.replace(/-/g, ''), uuid.replace('-', '_'), uuid.toUpperCase()])(
     'leaves the plain value %j as it is',
     (v) => {
       expect(encodeKeyField(v)).toBe(v);
