@@ -1,0 +1,55 @@
+/** Maps the parsed file (snake_case YAML keys) to the typed `Config` (camelCase, units in names). */
+import type { ParsedConfig } from './schema.js';
+import type { Config } from './types.js';
+
+/** Drops keys whose value is undefined, so optional settings are absent rather than undefined. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The typed configuration of a parsed file. */
+export function toConfig(parsed: ParsedConfig): Config {
+  const p = parsed.prometheus;
+  const auth = p.basic_auth;
+  return defined({
+    prometheus: defined({
+      url: p.url,
+      timeoutSeconds: p.timeout,
+      bearerToken: p.bearer_token,
+      bearerTokenFile: p.bearer_token_file,
+      basicAuth: auth && defined({ username: auth.username, passwordFile: auth.password_file, password: auth.password }),
+      tls: defined({
+        caFile: p.tls.ca_file,
+        certFile: p.tls.cert_file,
+        keyFile: p.tls.key_file,
+        serverName: p.tls.server_name,
+        insecureSkipVerify: p.tls.insecure_skip_verify,
+      }),
+      headers: p.headers,
+      selector: p.selector,
+      maxConcurrency: p.max_concurrency,
+      maxRangeSeconds: p.max_range,
+      retries: p.retries,
+      maxResponseBytes: p.max_response_bytes,
+    }),
+    listen: parsed.listen,
+    intervalSeconds: parsed.interval,
+    overlapSeconds: parsed.overlap,
+    backfillSeconds: parsed.backfill,
+    retentionSeconds: parsed.retention,
+    windows: parsed.windows,
+    groupBy: parsed.group_by,
+    timezone: parsed.timezone,
+    kepler: {
+      schema: parsed.kepler.schema,
+      samplePeriodSeconds: parsed.kepler.sample_period,
+      components: parsed.kepler.components,
+      modes: parsed.kepler.modes,
+      maxSeriesPowerWatts: parsed.kepler.max_series_power_watts,
+    },
+    maxNamespaces: parsed.max_namespaces,
+    logLevel: parsed.log_level,
+    carbon: parsed.carbon && defined({ intensityGPerKwh: parsed.carbon.intensity_g_per_kwh, pue: parsed.carbon.pue }),
+    cost: parsed.cost && defined({ pricePerKwh: parsed.cost.price_per_kwh, currency: parsed.cost.currency }),
+  });
+}

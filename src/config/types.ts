@@ -1,0 +1,118 @@
+import type { Component, SchemaId } from '../core/types.js';
+
+/** A trailing window: its label as written (used as the `window` label value) and its length. */
+export interface WindowSpec {
+  /** The duration as written in the config, e.g. `5m`; becomes the metric's `window` label. */
+  readonly label: string;
+  /** Length in seconds, a multiple of 60. */
+  readonly seconds: number;
+}
+
+/** Kepler schema to assume, or `auto` to detect it from the metric names present. */
+export type KeplerSchemaSetting = 'auto' | SchemaId;
+
+/** Kepler v0.4–v0.9 power modes summed into the energy scope. */
+export type KeplerMode = 'dynamic' | 'idle';
+
+/** pino log levels accepted by `log_level`. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** TLS settings for the Prometheus connection (paths are not read at config time). */
+export interface TlsConfig {
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly serverName?: string;
+  readonly insecureSkipVerify: boolean;
+}
+
+/** HTTP basic authentication: `passwordFile` is preferred; `password` inline is accepted but discouraged. */
+export interface BasicAuthConfig {
+  readonly username: string;
+  readonly passwordFile?: string;
+  /** Secret: never log it (see `redactConfig`). */
+  readonly password?: string;
+}
+
+/** How to reach a Prometheus-compatible HTTP API. */
+export interface PrometheusConfig {
+  /** Base URL without `/api/v1` (may carry a path prefix, e.g. Mimir's `/prometheus`); no trailing slash. */
+  readonly url: string;
+  readonly timeoutSeconds: number;
+  /** Secret: never log it. At most one of `bearerToken`, `bearerTokenFile`, `basicAuth` is set. */
+  readonly bearerToken?: string;
+  readonly bearerTokenFile?: string;
+  readonly basicAuth?: BasicAuthConfig;
+  readonly tls: TlsConfig;
+  /** Extra request headers, e.g. `X-Scope-OrgID`; values may be secret, never log them. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Extra matchers for every Kepler query, e.g. `{cluster="prod-eu"}`; empty string for none. */
+  readonly selector: string;
+  /** Queries in flight at once. */
+  readonly maxConcurrency: number;
+  /** Longest time range one query may cover; longer ranges are split in chunks of this size. */
+  readonly maxRangeSeconds: number;
+  /** Retries of a failed query (not counting the first try). */
+  readonly retries: number;
+  /** Largest response body accepted, bytes. */
+  readonly maxResponseBytes: number;
+}
+
+/** Where to listen for `/metrics`. `host` is `0.0.0.0` when the address was written `:PORT`. */
+export interface ListenAddress {
+  /** Host name or IP; IPv6 without brackets. */
+  readonly host: string;
+  /** 0 lets the OS choose. */
+  readonly port: number;
+  /** The address as written, e.g. `0.0.0.0:9464`. */
+  readonly address: string;
+}
+
+/** Which Kepler series are read and how they are bounded. */
+export interface KeplerConfig {
+  readonly schema: KeplerSchemaSetting;
+  /** v0.3 gauges only: the period one sample's energy covers. */
+  readonly samplePeriodSeconds: number;
+  readonly components: readonly Component[];
+  readonly modes: readonly KeplerMode[];
+  /** A delta implying more power than this on one series is rejected as implausible. */
+  readonly maxSeriesPowerWatts: number;
+}
+
+/** Placeholder for the carbon issue: accepted and validated, not used yet. */
+export interface CarbonConfig {
+  readonly intensityGPerKwh?: number;
+  readonly pue?: number;
+}
+
+/** Placeholder for the cost issue: accepted and validated, not used yet. */
+export interface CostConfig {
+  readonly pricePerKwh?: number;
+  readonly currency?: string;
+}
+
+/** The validated, effective configuration: defaults < YAML file < environment < flags. Durations are seconds. */
+export interface Config {
+  readonly prometheus: PrometheusConfig;
+  readonly listen: ListenAddress;
+  /** Time between polls. */
+  readonly intervalSeconds: number;
+  /** How far before the watermark each poll re-reads, so late samples and scrape jitter are picked up. */
+  readonly overlapSeconds: number;
+  /** How much history is rebuilt from Prometheus at start. */
+  readonly backfillSeconds: number;
+  /** How much history the ledger keeps in memory (≥ longest window + 1 h, ≥ backfill). */
+  readonly retentionSeconds: number;
+  /** Trailing windows, in the order written; labels and lengths are unique. */
+  readonly windows: readonly WindowSpec[];
+  /** Namespace grouping labels, in order; always contains `namespace`. */
+  readonly groupBy: readonly string[];
+  /** Time zone of day periods (IANA name); hours are always UTC-aligned. */
+  readonly timezone: string;
+  readonly kepler: KeplerConfig;
+  /** Cap on namespaces tracked; undefined for no cap. */
+  readonly maxNamespaces?: number;
+  readonly logLevel: LogLevel;
+  readonly carbon?: CarbonConfig;
+  readonly cost?: CostConfig;
+}
