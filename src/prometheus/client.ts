@@ -86,6 +86,7 @@ export class PrometheusClient {
   /** The URL without credentials, for messages and logs. */
   readonly displayUrl: string;
   private readonly base: URL;
+  private readonly prefix: string;
   private readonly dispatcher: Agent;
   private readonly semaphore: Semaphore;
   private readonly timeoutMs: number;
@@ -108,9 +109,10 @@ export class PrometheusClient {
       base.username = '';
       base.password = '';
     }
-    base.pathname = base.pathname.replace(/\/+$/, '');
     this.base = base;
-    this.displayUrl = `${base.origin}${base.pathname}`;
+    // A URL's pathname is never empty ('/' at least), so keep the prefix without its trailing slash apart.
+    this.prefix = base.pathname.replace(/\/+$/, '');
+    this.displayUrl = `${base.origin}${this.prefix}`;
     checkAuth(options, basicAuth);
     this.options = { ...options, basicAuth };
     for (const secret of [options.bearerToken, basicAuth?.password]) if (secret) this.secrets.add(secret);
@@ -210,7 +212,7 @@ export class PrometheusClient {
   private async once(attempt: Attempt, signal?: AbortSignal): Promise<ApiEnvelope> {
     const deadline = AbortSignal.timeout(this.timeoutMs);
     const combined = signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
-    const url = `${this.base.origin}${this.base.pathname}${attempt.path}${this.base.search}`;
+    const url = `${this.base.origin}${this.prefix}${attempt.path}${this.base.search}`;
     const fail = (reason: PrometheusErrorReason, detail: string, extra: Omit<PrometheusErrorDetails, 'reason' | 'cause'> = {}, cause?: unknown) =>
       new PrometheusError(this.redact(`failed to ${attempt.what} at ${this.displayUrl}${attempt.path}: ${detail}`), {
         reason,
