@@ -21,6 +21,8 @@ export function zeroCounts(): IngestCounts {
 
 /**
  * Accounts the samples of one series (in `slot` of `table`) and returns the new watermark.
+ * `stale` is the watermark when the batch started: samples more than the series TTL behind it are
+ * skipped, so re-reading an overlap never resurrects a series the TTL already dropped.
  *
  * Energy of a pair of valid samples, in integer microjoules:
  * counter `Math.round(d * toJoules * 1e6)` with `d = v_i − v_{i−1}` (or `v_i` after a reset);
@@ -35,6 +37,7 @@ export function accountSeries(
   o: ResolvedLedgerOptions,
   counts: IngestCounts,
   watermark: number,
+  stale: number,
 ): number {
   const { descriptor, timestamps, values } = series;
   const n = timestamps.length;
@@ -61,21 +64,23 @@ export function accountSeries(
       counts.malformed++;
       continue;
     }
-    if (t <= cursor) {
+    if (t <= cursor || stale - t > ttl) {
       // A re-read of an overlap is skipped silently; going back in time within one batch is not.
+      // Samples over the TTL behind the batch's starting watermark belong to series already dropped.
       if (t < batchMax) counts.outOfOrder++;
       else counts.skipped++;
       if (t > batchMax) batchMax = t;
       continue;
     }
     batchMax = t;
+    // After a silence longer than the TTL the series starts afresh, exactly as if it had been dropped.
+    if (t - cursor > ttl) prevTime = NaN;
+    cursor = t;
     if (!(v >= 0) || v === Infinity) {
       counts.malformed++;
-      cursor = t;
       continue;
     }
-    const fresh = prevTime !== prevTime || t - cursor > ttl;
-    cursor = t;
+    const fresh = prevTime !== prevTime;
     if (t > watermark) watermark = t;
 
     if (fresh) {

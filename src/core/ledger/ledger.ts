@@ -50,10 +50,11 @@ export class Ledger {
   /** Accounts a batch of samples (see `account-series.ts` for the rules) and returns what it did. */
   ingest(batch: Iterable<SeriesSamples>): IngestResult {
     const counts = zeroCounts();
-    let watermark = this.wm;
+    const start = this.wm;
+    let watermark = start;
     for (const s of batch) {
       const slot = this.series.slotOf(s.descriptor.key) ?? this.series.add(s.descriptor.key, this.groupFor(s));
-      watermark = accountSeries(this.series, slot, s, this.options, counts, watermark);
+      watermark = accountSeries(this.series, slot, s, this.options, counts, watermark, start);
     }
     this.wm = watermark;
     if (watermark > -Infinity) this.evict(watermark);

@@ -230,6 +230,16 @@ describe('retention and series TTL', () => {
     expect(totalOf(l, 'ns-a')).toBe(60 + 500);
   });
 
+  it('does not resurrect a dropped series when an overlap re-reads its old samples', () => {
+    const l = ledger({ seriesTtlSeconds: 600 });
+    const a = samples(descriptor('a'), [[O + 30, 0], [O + 60, 60]]);
+    l.ingest([a, samples(descriptor('b'), [[O, 0], [O + 700, 700]])]);
+    const r = l.ingest([a]);
+    expect(r.skipped).toBe(2);
+    expect(l.stats().series).toBe(1);
+    expect(totalOf(l, 'ns-a')).toBe(60);
+  });
+
   it('treats a silence longer than the TTL the same way within one batch', () => {
     const l = ledger({ seriesTtlSeconds: 600 });
     l.ingest([samples(descriptor('a'), [[O, 0], [O + 60, 60], [O + 800, 500]])]);

@@ -1,0 +1,67 @@
+import type { SeriesDescriptor } from '../../../src/core/types.js';
+
+/** One generated series: descriptor and ascending samples (values may be malformed). */
+export interface GeneratedSeries {
+  readonly descriptor: SeriesDescriptor;
+  readonly times: readonly number[];
+  readonly values: readonly number[];
+}
+
+/** The limits the model applies (mirrors the ledger options under test). */
+export interface ModelLimits {
+  readonly origin: number;
+  readonly maxWatts: number;
+  readonly graceSeconds: number;
+  readonly ttlSeconds: number;
+}
+
+/** Part of `D` µJ spread over `(x, y]` that lies after `origin` (the contract's linear split). */
+function afterOrigin(x: number, y: number, microJoules: number, origin: number): number {
+  if (y <= origin) return 0;
+  if (x >= origin) return microJoules;
+  return microJoules - Math.round(microJoules * ((origin - x) / (y - x)));
+}
+
+/**
+ * Reference model: the contract's delta rules applied sample by sample, with no buckets, no rings and
+ * no batching. Returns the expected energy in integer microjoules and the number of resets.
+ */
+export function expectedMicroJoules(series: readonly GeneratedSeries[], l: ModelLimits): { micro: number; resets: number } {
+  let micro = 0;
+  let resets = 0;
+  for (const s of series) {
+    const { kind, toJoules } = s.descriptor;
+    const period = s.descriptor.samplePeriodSeconds ?? 0;
+    let last = -Infinity;
+    let prev: { t: number; v: number } | undefined;
+    s.times.forEach((t, i) => {
+      const v = s.values[i]!;
+      if (t - last > l.ttlSeconds) prev = undefined;
+      last = t;
+      if (Number.isNaN(v) || v < 0 || v === Infinity) return;
+      const fresh = prev === undefined;
+      if (fresh) {
+        const e = v * toJoules;
+        if (t <= l.origin) {
+          // baseline only
+        } else if (kind === 'counter') {
+          if (e <= l.maxWatts * Math.max(t - l.origin, l.graceSeconds)) micro += Math.round(e * 1e6);
+        } else if (e / period <= l.maxWatts) {
+          micro += afterOrigin(t - period, t, Math.round(e * 1e6), l.origin);
+        }
+      } else if (kind === 'counter') {
+        let d = v - prev!.v;
+        if (d < 0) {
+          resets++;
+          d = v;
+        }
+        const e = d * toJoules;
+        if (e / (t - prev!.t) <= l.maxWatts) micro += afterOrigin(prev!.t, t, Math.round(e * 1e6), l.origin);
+      } else if ((v * toJoules) / period <= l.maxWatts) {
+        micro += afterOrigin(prev!.t, t, Math.round(v * toJoules * ((t - prev!.t) / period) * 1e6), l.origin);
+      }
+      prev = { t, v };
+    });
+  }
+  return { micro, resets };
+}
