@@ -2,7 +2,7 @@
  * The process logger: pino JSON lines on **stderr**, so that stdout stays clean for command output
  * (`report --format csv`, `rules`, `check-config`). Credentials are redacted wherever they appear.
  */
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { destination, pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config/types.js';
 
 export type { Logger } from 'pino';
@@ -27,9 +27,9 @@ export function createLogger(options: { level: LogLevel; destination?: Destinati
     {
       level: options.level,
       redact: { paths: [...REDACT_PATHS], censor: REDACTED_LOG_VALUE },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? pino.destination({ fd: 2, sync: true }),
+    options.destination ?? destination({ fd: 2, sync: true }),
   );
 }
