@@ -1,0 +1,116 @@
+import { parseSelector, type LabelMatcher } from '../core/schema/selector.js';
+import type { RawSeries } from '../core/types.js';
+import type { RangeRequest, SampleSource } from '../source/sample-source.js';
+import type { Labels } from './families.js';
+import type { Scenario } from './scenario.js';
+import { collectStored, specsNamed, type StoredSeries } from './stored.js';
+
+/** Options of {@link SimulatedPrometheus}. */
+export interface SimulatedPrometheusOptions {
+  /** Current time, unix seconds: later samples do not exist yet. Default: everything up to the scenario end. */
+  readonly now?: () => number;
+}
+
+const CHUNK_SECONDS = 3600;
+const MAX_CACHED_CHUNKS = 512;
+/** Prometheus' default lookback: an instant query sees series with a sample in the last 5 minutes. */
+const LOOKBACK_SECONDS = 300;
+
+interface KeyedSeries extends StoredSeries {
+  readonly key: string;
+}
+
+/** Splits `metric{a="b"}` into the metric name and its matchers (the metric name is required). */
+export function parseSeriesSelector(selector: string): { metric: string; matchers: LabelMatcher[] } {
+  const trimmed = selector.trim();
+  const brace = trimmed.indexOf('{');
+  const metric = (brace < 0 ? trimmed : trimmed.slice(0, brace)).trim();
+  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metric)) {
+    throw new Error(`failed to parse selector ${JSON.stringify(selector)}: the simulator needs a metric name`);
+  }
+  return { metric, matchers: brace < 0 ? [] : parseSelector(trimmed.slice(brace)) };
+}
+
+/** A predicate over labels for PromQL matchers (a missing label matches as ""; regexes are anchored). */
+export function compileMatchers(matchers: readonly LabelMatcher[]): (labels: Labels) => boolean {
+  const tests = matchers.map((m): ((labels: Labels) => boolean) => {
+    const value = (labels: Labels): string => labels[m.name] ?? '';
+    if (m.op === '=') return (l) => value(l) === m.value;
+    if (m.op === '!=') return (l) => value(l) !== m.value;
+    const re = new RegExp(`^(?:${m.value})$`);
+    return m.op === '=~' ? (l) => re.test(value(l)) : (l) => !re.test(value(l));
+  });
+  return (labels) => tests.every((t) => t(labels));
+}
+
+function upperBound(times: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A {@link SampleSource} over a simulated cluster: returns exactly the samples Prometheus would have stored
+ * (the same as the OpenMetrics backfill), computed on demand in cached one-hour chunks.
+ */
+export class SimulatedPrometheus implements SampleSource {
+  private readonly chunks = new Map<string, KeyedSeries[]>();
+
+  constructor(
+    readonly scenario: Scenario,
+    private readonly options: SimulatedPrometheusOptions = {},
+  ) {}
+
+  async fetchRange(request: RangeRequest, signal?: AbortSignal): Promise<RawSeries[]> {
+    signal?.throwIfAborted();
+    const { metric, matchers } = parseSeriesSelector(request.selector);
+    const matches = compileMatchers(matchers);
+    const end = Math.min(request.end, this.options.now?.() ?? Infinity);
+    const merged = new Map<string, { labels: Labels; timestamps: number[]; values: number[] }>();
+    for (let h = Math.floor(request.start / CHUNK_SECONDS) * CHUNK_SECONDS; h < end; h += CHUNK_SECONDS) {
+      signal?.throwIfAborted();
+      for (const s of this.chunk(metric, h)) {
+        if (!matches(s.labels)) continue;
+        const from = upperBound(s.timestamps, request.start);
+        const to = upperBound(s.timestamps, end);
+        if (to <= from) continue;
+        let out = merged.get(s.key);
+        if (out === undefined) merged.set(s.key, (out = { labels: s.labels, timestamps: [], values: [] }));
+        for (let i = from; i < to; i++) {
+          out.timestamps.push(s.timestamps[i]!);
+          out.values.push(s.values[i]!);
+        }
+      }
+    }
+    return [...merged.values()];
+  }
+
+  async presentMetricNames(names: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
+    signal?.throwIfAborted();
+    const now = Math.min(this.options.now?.() ?? this.scenario.end, this.scenario.end);
+    const stored = collectStored(this.scenario, specsNamed(this.scenario, names), now - LOOKBACK_SECONDS, now);
+    return new Set([...stored].filter(([, series]) => series.length > 0).map(([name]) => name));
+  }
+
+  /** Stored series of one metric in (h, h + 1 h], cached. */
+  private chunk(metric: string, h: number): KeyedSeries[] {
+    const key = `${metric}@${h}`;
+    let series = this.chunks.get(key);
+    if (series === undefined) {
+      const stored = collectStored(this.scenario, specsNamed(this.scenario, [metric]), h, h + CHUNK_SECONDS).get(metric) ?? [];
+      series = stored.map((s) => ({ ...s, key: JSON.stringify(Object.entries(s.labels).sort()) }));
+      if (this.chunks.size >= MAX_CACHED_CHUNKS) this.chunks.delete(this.chunks.keys().next().value!);
+      this.chunks.set(key, series);
+    } else {
+      // Refresh the entry's position: the map's insertion order is the eviction order.
+      this.chunks.delete(key);
+      this.chunks.set(key, series);
+    }
+    return series;
+  }
+}
