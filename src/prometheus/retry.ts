@@ -29,7 +29,8 @@ export function retryAfterMs(header: string | undefined, nowMs: number, maxDelay
   if (/^\d+(\.\d+)?$/.test(text)) {
     ms = Number(text) * 1000;
   } else {
-    const date = Date.parse(text);
+    // An HTTP date always names a month; Date.parse alone would read "-5" as a year.
+    const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
     if (Number.isNaN(date)) return undefined;
     ms = date - nowMs;
   }
