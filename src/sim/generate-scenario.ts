@@ -94,11 +94,18 @@ export function generateScenario(options: ScenarioOptions = {}): Scenario {
   }));
 
   const pods: SimPod[] = [];
-  const addPod = (namespace: string, node: string, podStart: number, podEnd: number | undefined, kind: SimPod['kind'] = 'workload'): void => {
+  const addPod = (
+    namespace: string,
+    node: string,
+    podStart: number,
+    podEnd: number | undefined,
+    kind: SimPod['kind'] = 'workload',
+    forceGpu = false,
+  ): void => {
     const app = kind === 'workload' ? rng.pick(APPS) : `${kind}_processes`;
     const name = kind === 'workload' ? `${app}-${rng.hex(10)}-${rng.hex(5)}` : app;
     const base = kind === 'workload' ? Math.exp(rng.uniform(Math.log(0.5), Math.log(25))) : rng.uniform(2, 8);
-    const gpuWatts = gpu && kind === 'workload' && rng.next() < 0.15 ? rng.uniform(30, 200) : undefined;
+    const gpuWatts = gpu && kind === 'workload' && (forceGpu || rng.next() < 0.15) ? rng.uniform(30, 200) : undefined;
     pods.push({
       kind,
       namespace,
@@ -133,6 +140,10 @@ export function generateScenario(options: ScenarioOptions = {}): Scenario {
         addPod(namespace, node, podStart, undefined);
       }
     }
+  }
+  if (gpu) {
+    // Every GPU node runs at least one long-lived GPU workload.
+    for (const node of nodes) addPod(rng.pick(namespaces), node.name, ms(start - rng.uniform(3600, 86400)), undefined, 'workload', true);
   }
   const churnCount = Math.round((options.churn ?? 6) * ((end - start) / 3600));
   for (let i = 0; i < churnCount; i++) {
