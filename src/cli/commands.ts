@@ -1,0 +1,50 @@
+/**
+ * The registry of command implementations, which other modules provide. The CLI parses flags and
+ * loads the configuration, then calls the implementation registered here, imported lazily so that
+ * `check-config` and `--help` load nothing heavy. A command without an implementation says
+ * "not implemented yet" and exits 1.
+ *
+ * To wire one, add e.g. `serve: async () => (await import('../service/start.js')).serve,`.
+ */
+import type { Config } from '../config/types.js';
+import type { Logger } from '../log.js';
+import type { CliIo } from './io.js';
+
+/** What every implementation gets. */
+export interface CommandContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly io: CliIo;
+  /** Aborted on SIGINT/SIGTERM: stop, drain, resolve. */
+  readonly signal: AbortSignal;
+}
+
+/** `serve` and `demo`: run until `signal` aborts, then resolve. Reject on a fatal runtime error (exit 1). */
+export type ServeImplementation = (context: CommandContext) => Promise<void>;
+
+/** `report` parameters, validated. Times are unix seconds; `to` > `from`. */
+export interface ReportRequest {
+  readonly from: number;
+  readonly to: number;
+  /** Period length, seconds; a whole number of minutes. */
+  readonly stepSeconds: number;
+  readonly by: 'namespace' | 'node';
+  readonly format: 'table' | 'csv' | 'json';
+}
+
+/** `report`: write the report to `io.stdout`, then resolve. */
+export type ReportImplementation = (context: CommandContext & { readonly request: ReportRequest }) => Promise<void>;
+
+/** `rules`: write the rule files into `outDir` (created if missing), then resolve. */
+export type RulesImplementation = (context: CommandContext & { readonly outDir: string }) => Promise<void>;
+
+/** Lazily loaded implementations; a missing entry means "not implemented yet". */
+export interface CommandImplementations {
+  readonly serve?: () => Promise<ServeImplementation>;
+  readonly demo?: () => Promise<ServeImplementation>;
+  readonly report?: () => Promise<ReportImplementation>;
+  readonly rules?: () => Promise<RulesImplementation>;
+}
+
+/** The implementations the real CLI uses. */
+export const IMPLEMENTATIONS: CommandImplementations = {};

@@ -1,0 +1,79 @@
+/** What the commands share: flag parsing, config loading, logger creation, errors to exit codes. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CONFIG_FILE_ENV, type ConfigFlags } from '../config/overrides.js';
+import { ConfigError } from '../config/problem.js';
+import { loadConfigFile } from '../config/load-file.js';
+import type { Config } from '../config/types.js';
+import { createLogger } from '../log.js';
+import type { CommandContext } from './commands.js';
+import type { CliIo } from './io.js';
+import { UsageError, usageErrorFrom } from './usage-error.js';
+
+/** Exit codes of the contract. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** A command could run but has no implementation registered yet. */
+export class NotImplementedError extends Error {
+  override readonly name = 'NotImplementedError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** `--config FILE`, `--log-level LEVEL`, `--help`: taken by every command that loads a config. */
+export const COMMON_OPTIONS = {
+  config: { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+/** Parses `args` strictly; throws {@link UsageError} naming the offending flag. */
+export function parseFlags<O extends Options>(args: readonly string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals });
+  } catch (error) {
+    throw usageErrorFrom(error);
+  }
+}
+
+/** Loads the config named by `--config` (or `ENERGY_LEDGER_CONFIG`) with the environment and the config flags. */
+export async function loadCommandConfig(values: { config?: string } & ConfigFlags, io: CliIo): Promise<Config> {
+  const { config: path, ...flags } = values;
+  const configFlags: ConfigFlags = Object.fromEntries(Object.entries(flags).filter(([, v]) => typeof v === 'string'));
+  const file = path ?? (io.env[CONFIG_FILE_ENV] || undefined);
+  return loadConfigFile({ path: file, env: io.env, flags: configFlags });
+}
+
+/** The context for an implementation: config, a logger at the configured level, shutdown signal. */
+export function contextFor(config: Config, io: CliIo): CommandContext {
+  const logger = createLogger({ level: config.logLevel, destination: io.logDestination });
+  return { config, logger, io, signal: io.shutdownSignal() };
+}
+
+/** Runs a command body and maps what it throws to a message on stderr and an exit code. */
+export async function runReporting(command: string, io: CliIo, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`energy-ledger ${command}: ${error.message}\nRun 'energy-ledger ${command} --help' for usage.\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigError) {
+      const count = error.problems.length === 1 ? '1 problem' : `${error.problems.length} problems`;
+      io.stderr(`energy-ledger ${command}: invalid configuration (${count}):\n${error.problems.map((p) => `  ${p}\n`).join('')}`);
+      return EXIT.usage;
+    }
+    if (error instanceof NotImplementedError) {
+      io.stderr(`energy-ledger ${command}: ${error.message}\n`);
+      return EXIT.failure;
+    }
+    io.stderr(`energy-ledger ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failure;
+  }
+}
+
+/** Loads a registered implementation, or throws {@link NotImplementedError}. */
+export async function implementation<T>(loader: (() => Promise<T>) | undefined): Promise<T> {
+  if (loader === undefined) throw new NotImplementedError('not implemented yet');
+  return loader();
+}

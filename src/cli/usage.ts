@@ -1,0 +1,74 @@
+/** Help texts. */
+
+export const MAIN_USAGE = `Usage: energy-ledger <command> [flags]
+
+Exact per-namespace energy accounting from Kepler counters, re-exposed for Prometheus.
+
+Commands:
+  serve          poll Prometheus, keep the ledger, serve /metrics, /healthz, /readyz
+  report         one-shot energy report for a past period, straight from Prometheus
+  rules          write the recording rules, alerts and their promtool tests
+  demo           serve on an embedded simulated cluster (no Prometheus needed)
+  check-config   validate a config file and print every problem
+
+Flags:
+  -h, --help     show help (also: energy-ledger <command> --help)
+      --version  print the version
+
+Configuration: flags > ENERGY_LEDGER_* environment variables > --config FILE
+(or ENERGY_LEDGER_CONFIG) > defaults. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or config.
+`;
+
+const CONFIG_FLAGS = `  --config FILE            YAML config file (default: $ENERGY_LEDGER_CONFIG, else none)
+  --log-level LEVEL        fatal|error|warn|info|debug|trace|silent (default info); logs go to stderr`;
+
+export const SERVE_USAGE = `Usage: energy-ledger serve [flags]
+
+Poll Prometheus for Kepler counters, keep the energy ledger, serve /metrics, /healthz, /readyz and /.
+
+Flags:
+${CONFIG_FLAGS}
+  --prometheus-url URL     Prometheus-compatible API (default http://localhost:9090)
+  --listen HOST:PORT       address to serve on (default 0.0.0.0:9464)
+  --interval DUR           time between polls (default 30s)
+  --backfill DUR           history rebuilt at start (default 26h)
+`;
+
+export const REPORT_USAGE = `Usage: energy-ledger report --from TIME --to TIME [flags]
+
+Exact energy per period and group for a past time range, straight from Prometheus.
+TIME is RFC 3339 (2026-11-27T10:00:00Z) or unix seconds; DUR a Prometheus duration (1h, 15m).
+
+Flags:
+  --from TIME              start of the range (required)
+  --to TIME                end of the range (required, after --from)
+  --step DUR               period length, a whole number of minutes (default 1h)
+  --by namespace|node      group by namespace or node (default namespace)
+  --format table|csv|json  output format (default table)
+${CONFIG_FLAGS}
+  --prometheus-url URL     Prometheus-compatible API (default http://localhost:9090)
+`;
+
+export const RULES_USAGE = `Usage: energy-ledger rules [flags]
+
+Write the Prometheus recording rules, alerts and their promtool unit tests.
+
+Flags:
+  --out DIR                output directory (default rules)
+${CONFIG_FLAGS}
+`;
+
+export const DEMO_USAGE = `Usage: energy-ledger demo [flags]
+
+Run serve on an embedded simulated cluster: no Prometheus needed.
+
+Flags:
+${CONFIG_FLAGS}
+  --listen HOST:PORT       address to serve on (default 0.0.0.0:9464)
+`;
+
+export const CHECK_CONFIG_USAGE = `Usage: energy-ledger check-config FILE
+
+Validate a config file (defaults < FILE; the environment and flags are not applied) and print every
+problem with its line, column and key. Exit 0 when valid, 2 otherwise.
+`;
