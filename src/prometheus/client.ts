@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
+import { createGunzip } from 'node:zlib';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { RawSeries } from '../core/types.js';
 import { PrometheusError, isRetryable, type PrometheusErrorDetails, type PrometheusErrorReason } from './errors.js';
@@ -46,8 +48,10 @@ export interface PrometheusClientOptions {
   readonly retryBaseDelayMs?: number;
   /** Cap of every wait, including `Retry-After`. Default 30 000. */
   readonly retryMaxDelayMs?: number;
-  /** Responses larger than this fail with `too_large`. Default 512 MiB. */
+  /** Responses larger than this (after decompression) fail with `too_large`. Default 512 MiB. */
   readonly maxResponseBytes?: number;
+  /** Ask for gzip responses (about 10× less to transfer; Prometheus and VictoriaMetrics support it). Default true. */
+  readonly compression?: boolean;
   /**
    * Form parameters added to every query. Default `{ partial_response: 'false', max_source_resolution: '0' }`:
    * Thanos must not drop stores or serve downsampled data; Prometheus 2.42 and VictoriaMetrics ignore them.
@@ -272,9 +276,10 @@ export class PrometheusClient {
     throw fail(status >= 400 ? 'http_4xx' : 'bad_response', detail, extra);
   }
 
+  /** Reads (and gunzips) the body, failing with `too_large` past the limit; zlib errors are `bad_response`. */
   private async readBody(
     response: Dispatcher.ResponseData,
-    fail: (reason: PrometheusErrorReason, detail: string) => PrometheusError,
+    fail: (reason: PrometheusErrorReason, detail: string, extra?: object, cause?: unknown) => PrometheusError,
   ): Promise<string> {
     const limit = this.maxResponseBytes;
     const declared = Number(response.headers['content-length']);
@@ -282,15 +287,25 @@ export class PrometheusClient {
       response.body.destroy();
       throw fail('too_large', `response of ${declared} bytes exceeds the limit of ${limit} bytes`);
     }
+    const gzip = String(response.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
+    let stream: NodeJS.ReadableStream & { destroy(): void } = response.body;
+    if (gzip) stream = pipeline(response.body, createGunzip(), () => undefined); // errors surface while iterating
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) {
-        response.body.destroy();
-        throw fail('too_large', `response exceeds the limit of ${limit} bytes`);
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > limit) throw fail('too_large', `response exceeds the limit of ${limit} bytes${gzip ? ' (decompressed)' : ''}`);
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
+    } catch (error) {
+      stream.destroy();
+      response.body.destroy();
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('Z_')) {
+        throw fail('bad_response', `corrupt gzip body: ${(error as Error).message}`, {}, error);
+      }
+      throw error;
     }
     return Buffer.concat(chunks, size).toString('utf8');
   }
@@ -298,6 +313,7 @@ export class PrometheusClient {
   private async headers(form: boolean): Promise<Record<string, string>> {
     const headers: Record<string, string> = { ...this.options.headers, accept: 'application/json' };
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    if (this.options.compression !== false) headers['accept-encoding'] = 'gzip';
     const token = this.tokenFile === undefined ? this.options.bearerToken : await this.remember(this.tokenFile);
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     const basic = this.options.basicAuth;

@@ -1,6 +1,7 @@
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusClient, type PrometheusClientOptions } from '../../src/prometheus/client.js';
 import { PrometheusError } from '../../src/prometheus/errors.js';
@@ -170,6 +171,46 @@ describe('malformed responses', () => {
     }
     const ok = await client({ url: streamed.url, maxResponseBytes: big.length }).queryMatrix('m[1m]', 1);
     expect(ok.series[0]?.timestamps.length).toBe(5000);
+  });
+});
+
+describe('gzip', () => {
+  const gzipped = (body: unknown): FakeHandler => (req, res) => {
+    expect(req.headers['accept-encoding']).toBe('gzip');
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    res.end(gzipSync(JSON.stringify(body)));
+  };
+
+  it('asks for gzip and decodes a gzipped response', async () => {
+    const server = await serve(gzipped(matrixBody([[7, '3.25']])));
+    const { series } = await client({ url: server.url }).queryMatrix('m[1m]', 10);
+    expect(Array.from(series[0]?.values ?? [])).toEqual([3.25]);
+  });
+
+  it('counts the decompressed size against maxResponseBytes (a gzip bomb is too_large)', async () => {
+    const huge = matrixBody(Array.from({ length: 200_000 }, () => [1, '0'] as [number, string]));
+    const server = await serve(gzipped(huge));
+    const compressed = gzipSync(JSON.stringify(huge)).length;
+    expect(compressed).toBeLessThan(100_000);
+    const error = await failure(client({ url: server.url, maxResponseBytes: 1_000_000 }).query('m'));
+    expect(error.reason).toBe('too_large');
+    expect(error.message).toMatch(/exceeds the limit of 1000000 bytes \(decompressed\)/);
+  });
+
+  it('rejects a corrupt gzip body as bad_response', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(JSON.stringify(matrixBody())).subarray(0, 20));
+    });
+    const error = await failure(client({ url: server.url, retries: 0 }).query('m'));
+    expect(error.reason).toBe('bad_response');
+    expect(error.message).toMatch(/corrupt gzip body/);
+  });
+
+  it('does not ask for gzip when compression is off', async () => {
+    const server = await serve((_req, res) => sendJson(res, 200, matrixBody()));
+    await client({ url: server.url, compression: false }).query('m');
+    expect(server.requests[0]?.headers['accept-encoding'] ?? '').not.toContain('gzip');
   });
 });
 
