@@ -7,10 +7,10 @@ import type { Config } from '../config/types.js';
 import { createLogger } from '../log.js';
 import type { CommandContext } from './commands.js';
 import type { CliIo } from './io.js';
+import { EXIT } from './exit-codes.js';
 import { UsageError, usageErrorFrom } from './usage-error.js';
 
-/** Exit codes of the contract. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+export { EXIT } from './exit-codes.js';
 
 /** A command could run but has no implementation registered yet. */
 export class NotImplementedError extends Error {

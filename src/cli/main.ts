@@ -1,7 +1,7 @@
 /** Command dispatch: `energy-ledger <command> [flags]` → exit code. No logic of its own. */
 import { closestKey } from '../config/describe.js';
 import { IMPLEMENTATIONS, type CommandImplementations } from './commands.js';
-import { EXIT } from './common.js';
+import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { MAIN_USAGE } from './usage.js';
 import { packageVersion } from './version.js';

@@ -1,0 +1,2 @@
+/** Exit codes of the contract: 0 ok, 1 runtime failure, 2 bad usage or bad config. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
