@@ -17,7 +17,7 @@ export const DEFAULTS = {
     max_concurrency: 4,
     max_range: '2h',
     retries: 3,
-    max_response_bytes: 128 * 1024 * 1024,
+    max_response_bytes: 512 * 1024 * 1024,
   },
   listen: '0.0.0.0:9464',
   interval: '30s',

@@ -54,7 +54,7 @@ export interface PrometheusConfig {
   readonly maxRangeSeconds: number;
   /** Retries of a failed query (not counting the first try). */
   readonly retries: number;
-  /** Largest response body accepted, bytes. */
+  /** Largest response body accepted (after decompression), bytes. */
   readonly maxResponseBytes: number;
 }
 

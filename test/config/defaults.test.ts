@@ -13,7 +13,7 @@ const DEFAULT_CONFIG: Config = {
     maxConcurrency: 4,
     maxRangeSeconds: 7200,
     retries: 3,
-    maxResponseBytes: 134_217_728,
+    maxResponseBytes: 536_870_912,
   },
   listen: { host: '0.0.0.0', port: 9464, address: '0.0.0.0:9464' },
   intervalSeconds: 30,
