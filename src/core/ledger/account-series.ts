@@ -50,6 +50,9 @@ export function accountSeries(
     throw new Error(`invalid descriptor for gauge series '${descriptor.key}': samplePeriodSeconds must be positive`);
   }
   const toJoules = descriptor.toJoules;
+  if (!(toJoules > 0) || toJoules === Infinity) {
+    throw new Error(`invalid descriptor for series '${descriptor.key}': toJoules must be positive, got ${toJoules}`);
+  }
   const group = table.group[slot]!;
   const { origin, maxSeriesPowerWatts: maxWatts, bucketSeconds: width, seriesTtlSeconds: ttl } = o;
   let cursor = table.cursor[slot]!;

@@ -72,13 +72,18 @@ function toSamples(s: GeneratedSeries, from = -Infinity, to = Infinity): SeriesS
   return { descriptor: s.descriptor, timestamps: idx.map((i) => s.times[i]!), values: idx.map((i) => s.values[i]!) };
 }
 
-function ledgerFor(o: { seriesTtlSeconds: number; maxSeriesPowerWatts: number }): Ledger {
-  const options: LedgerOptions = { origin: O, windows: WINDOWS, ...o };
+function ledgerFor(o: { seriesTtlSeconds: number; maxSeriesPowerWatts: number; shortRetention?: boolean }): Ledger {
+  // Short retention (1 h, 2 h of fine buckets) makes streams of many hours evict rings and hours.
+  const { shortRetention, ...rest } = o;
+  const options: LedgerOptions = shortRetention
+    ? { origin: O, windows: WINDOWS.slice(0, 2), retentionSeconds: 3600, ...rest }
+    : { origin: O, windows: WINDOWS, ...rest };
   return new Ledger(options);
 }
 
 /** Everything observable about a ledger, for bit-identical comparison. */
 function observe(l: Ledger): unknown {
+  const windows = l.options.windows;
   return {
     snapshot: buildSnapshot(l, LABELS),
     watermark: l.watermark,
@@ -88,7 +93,7 @@ function observe(l: Ledger): unknown {
         {
           totals: l.totals(scope),
           hours: l.hours(scope, 0, FAR),
-          windows: WINDOWS.map((w) => l.window(scope, w.seconds)),
+          windows: windows.map((w) => l.window(scope, w.seconds)),
         },
       ]),
     ),
@@ -131,7 +136,8 @@ describe('ledger properties', () => {
       orderSeeds: fc.array(fc.integer(), { minLength: 50, maxLength: 50 }),
     });
     fc.assert(
-      fc.property(streamArb, optionsArb, splitArb, (stream, o, split) => {
+      fc.property(streamArb, optionsArb, fc.boolean(), splitArb, (stream, options, shortRetention, split) => {
+        const o = { ...options, shortRetention };
         const whole = ledgerFor(o);
         whole.ingest(stream.map((s) => toSamples(s)));
 
@@ -151,6 +157,30 @@ describe('ledger properties', () => {
 
         expect(observe(batched)).toEqual(observe(whole));
         expect(batched.stats()).toEqual(whole.stats());
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('gives a trailing hour equal to the clock hour when the watermark is on the hour, however batched', () => {
+    const batchArb = fc.record({ cuts: fc.array(fc.integer({ min: 0, max: 50_000 }), { maxLength: 10 }), shortRetention: fc.boolean() });
+    fc.assert(
+      fc.property(streamArb, optionsArb, batchArb, (stream, options, { cuts, shortRetention }) => {
+        const l = ledgerFor({ ...options, shortRetention });
+        // A steady clock series pins the watermark to the first hour boundary after every sample.
+        const last = Math.max(...stream.flatMap((s) => s.times));
+        const end = Math.ceil(last / 3600 + 1e-9) * 3600;
+        const clock: GeneratedSeries = { descriptor: descriptor('clock', { group: ['clock'] }), times: [end], values: [0] };
+        const all = [...stream, clock];
+        let from = -Infinity;
+        for (const cut of [...cuts.map((c) => O + c).sort((a, b) => a - b), Infinity]) {
+          l.ingest(all.map((s) => toSamples(s, from, cut)));
+          from = cut;
+        }
+        expect(l.watermark).toBe(end);
+        for (const scope of SCOPES) {
+          expect(l.window(scope, 3600)).toEqual(l.hourEnergy(scope, end - 3600));
+        }
       }),
       { numRuns: RUNS },
     );

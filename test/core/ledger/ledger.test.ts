@@ -110,6 +110,11 @@ describe('sample handling', () => {
     expect(totalOf(l, 'ns-a')).toBe(20);
   });
 
+  it.each([0, -1, NaN])('throws on a descriptor whose toJoules is %s', (toJoules) => {
+    const l = ledger();
+    expect(() => l.ingest([samples(descriptor('a', { toJoules }), [[O, 1]])])).toThrow(/toJoules must be positive/);
+  });
+
   it('throws on a series whose timestamps and values differ in length', () => {
     const l = ledger();
     expect(() => l.ingest([{ descriptor: descriptor('a'), timestamps: [O, O + 1], values: [1] }])).toThrow(/2 timestamps but 1 values/);
