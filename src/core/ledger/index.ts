@@ -1,4 +1,22 @@
-/** The pure accounting ledger: exact, reset-aware, batching-independent energy per group. */
+/**
+ * The pure accounting ledger: exact, reset-aware, batching-independent energy per group.
+ *
+ * Choices beyond CONTRACT.md (see each file for the details):
+ * - Energy is booked as integer microjoules with telescoping rounding (`book-interval.ts`); hours sum
+ *   exactly to the accepted deltas. Totals are a separate two-limb integer accumulator that is never
+ *   evicted, so they are monotonic and exact past 2^53 µJ; buckets and hours are exact up to 2^53 µJ
+ *   (≈ 2.5 MWh) each.
+ * - Rings are advanced by each group's own newest bucket and read only inside the range the
+ *   watermark allows, so eviction never depends on the order of series or batches.
+ * - A series silent for more than `seriesTtlSeconds` starts afresh at its next sample (first-seen
+ *   rule), whether or not the TTL sweep already dropped it; samples more than the TTL behind the
+ *   watermark at the start of a batch are skipped, so overlaps never resurrect dropped series.
+ * - A malformed value with a new timestamp advances the series' cursor (it is not counted twice when
+ *   re-read) but not the watermark; the next delta spans it.
+ * - `window()` interpolates linearly inside the one bucket holding the window start.
+ * - `hours()` is dense for active groups; the snapshot includes a group with energy in the longest
+ *   window or a published hour (`publishedPeriods`), reporting its total as is.
+ */
 export { Ledger, type GroupJoules, type IngestResult } from './ledger.js';
 export { type LedgerOptions, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
 export { buildSnapshot, publishedPeriods, type SnapshotLabels } from './snapshot.js';
