@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
 import { pipeline } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { RawSeries } from '../core/types.js';
 import { PrometheusError, isRetryable, type PrometheusErrorDetails, type PrometheusErrorReason } from './errors.js';
+import { fastParse } from './fast-parse.js';
 import { parseEnvelope, parseQueryData, type ApiEnvelope, type QueryData, type VectorSample } from './parse.js';
 import { backoffDelayMs, retryAfterMs, type RetryPolicy } from './retry.js';
 import { SecretFile } from './secret-file.js';
@@ -73,6 +75,12 @@ export type BuildInfo = Readonly<Record<string, string>> & { readonly version: s
 
 const DEFAULT_QUERY_PARAMS = { partial_response: 'false', max_source_resolution: '0' } as const;
 const MAX_ERROR_TEXT = 500;
+
+/** A successful response: the envelope, and the matrix when the fast path already parsed it. */
+interface Parsed {
+  readonly envelope: ApiEnvelope;
+  readonly matrix: QueryData | undefined;
+}
 
 interface Attempt {
   readonly method: 'GET' | 'POST';
@@ -146,10 +154,10 @@ export class PrometheusClient {
     form.set('timeout', `${this.timeoutMs}ms`);
     for (const [key, value] of Object.entries(this.queryParams)) form.set(key, value);
     const attempt: Attempt = { method: 'POST', path: '/api/v1/query', form, what: `query ${excerpt(expr)}` };
-    const envelope = await this.send(attempt, signal);
+    const { envelope, matrix } = await this.send(attempt, signal);
     let data: QueryData;
     try {
-      data = parseQueryData(envelope.data);
+      data = matrix ?? parseQueryData(envelope.data);
     } catch (error) {
       throw this.wrap(attempt, error as PrometheusError);
     }
@@ -175,7 +183,7 @@ export class PrometheusClient {
   async buildInfo(signal?: AbortSignal): Promise<BuildInfo | undefined> {
     let envelope: ApiEnvelope;
     try {
-      envelope = await this.send({ method: 'GET', path: '/api/v1/status/buildinfo', what: 'read build info' }, signal);
+      ({ envelope } = await this.send({ method: 'GET', path: '/api/v1/status/buildinfo', what: 'read build info' }, signal));
     } catch (error) {
       if (error instanceof PrometheusError && (error.status === 404 || error.status === 405)) return undefined;
       throw error;
@@ -191,7 +199,7 @@ export class PrometheusClient {
     await this.dispatcher.close();
   }
 
-  private async send(attempt: Attempt, signal?: AbortSignal): Promise<ApiEnvelope> {
+  private async send(attempt: Attempt, signal?: AbortSignal): Promise<Parsed> {
     for (let retry = 0; ; retry++) {
       try {
         return await this.semaphore.run(() => this.once(attempt, signal));
@@ -212,8 +220,8 @@ export class PrometheusClient {
     }
   }
 
-  /** One HTTP round trip → the parsed envelope of a 2xx `status:"success"` response. */
-  private async once(attempt: Attempt, signal?: AbortSignal): Promise<ApiEnvelope> {
+  /** One HTTP round trip → the parsed body of a 2xx `status:"success"` response. */
+  private async once(attempt: Attempt, signal?: AbortSignal): Promise<Parsed> {
     const deadline = AbortSignal.timeout(this.timeoutMs);
     const combined = signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
     const url = `${this.base.origin}${this.prefix}${attempt.path}${this.base.search}`;
@@ -225,7 +233,7 @@ export class PrometheusClient {
       });
 
     let response: Dispatcher.ResponseData;
-    let text: string;
+    let body: Buffer;
     try {
       response = await request(url, {
         dispatcher: this.dispatcher,
@@ -234,7 +242,7 @@ export class PrometheusClient {
         body: attempt.form?.toString(),
         signal: combined,
       });
-      text = await this.readBody(response, fail);
+      body = await this.readBody(response, fail);
     } catch (error) {
       if (error instanceof PrometheusError) throw error;
       if (signal?.aborted) throw signal.reason;
@@ -246,19 +254,26 @@ export class PrometheusClient {
     }
 
     const status = response.statusCode;
+    const tooLong = body.length > bufferConstants.MAX_STRING_LENGTH;
     if (status >= 200 && status < 300) {
-      let envelope: ApiEnvelope;
+      let parsed: Parsed | undefined;
       try {
-        envelope = parseEnvelope(text);
+        parsed = fastParse(body);
+        if (parsed === undefined && tooLong) {
+          throw fail('too_large', `response of ${body.length} bytes is too large to decode as one string`, { status });
+        }
+        parsed ??= { envelope: parseEnvelope(body.toString('utf8')), matrix: undefined };
       } catch (error) {
+        if (error instanceof PrometheusError && error.reason === 'too_large') throw error;
         throw fail('bad_response', `HTTP ${status}: ${(error as Error).message}`, { status }, error);
       }
-      if (envelope.status === 'error') {
-        const { errorType, error } = envelope;
+      if (parsed.envelope.status === 'error') {
+        const { errorType, error } = parsed.envelope;
         throw fail('query_error', `${errorType ?? 'error'}: ${clip(error ?? '')}`, { status, errorType, error });
       }
-      return envelope;
+      return parsed;
     }
+    const text = body.toString('utf8', 0, tooLong ? 65_536 : body.length);
     let errorType: string | undefined;
     let errorText: string | undefined;
     try {
@@ -280,7 +295,7 @@ export class PrometheusClient {
   private async readBody(
     response: Dispatcher.ResponseData,
     fail: (reason: PrometheusErrorReason, detail: string, extra?: object, cause?: unknown) => PrometheusError,
-  ): Promise<string> {
+  ): Promise<Buffer> {
     const limit = this.maxResponseBytes;
     const declared = Number(response.headers['content-length']);
     if (declared > limit) {
@@ -307,7 +322,7 @@ export class PrometheusClient {
       }
       throw error;
     }
-    return Buffer.concat(chunks, size).toString('utf8');
+    return Buffer.concat(chunks, size);
   }
 
   private async headers(form: boolean): Promise<Record<string, string>> {
