@@ -26,8 +26,12 @@ export class ManagedProcess {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.running = true;
+    // Never leave a backend behind if the test process exits without calling stop().
+    const reap = (): void => void child.kill('SIGKILL');
+    process.once('exit', reap);
     this.exited = new Promise((resolve) => {
       child.once('exit', (code) => {
+        process.removeListener('exit', reap);
         this.running = false;
         resolve(code);
       });
