@@ -18,6 +18,7 @@ export { familySpecs } from './catalog.js';
 export type { FamilySpec, Labels, Sample } from './families.js';
 export { collectStored, simulatedSamples, storedLabels, targetLabels, type StoredSeries } from './stored.js';
 export { openMetricsChunks, writeOpenMetrics, type OpenMetricsOptions, type OpenMetricsSummary } from './openmetrics.js';
-export { SimulatedPrometheus, parseSeriesSelector, type SimulatedPrometheusOptions } from './simulated-prometheus.js';
+export { SimulatedPrometheus, type SimulatedPrometheusOptions } from './simulated-prometheus.js';
+export { compileMatchers, parseSeriesSelector } from './matchers.js';
 export { startSimulatorServer, simulatorScrapeConfig, SimulatorServerError, type SimulatorServer, type SimulatorServerOptions } from './server.js';
 export { truth, type Truth, type TruthOptions, type TruthRow } from './truth.js';

@@ -1,8 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { parseSelector } from '../core/schema/selector.js';
 import type { FamilySpec } from './families.js';
 import type { Scenario } from './scenario.js';
+import { compileMatchers } from './matchers.js';
 import { collectStored, specsNamed, type StoredSeries } from './stored.js';
 import { escapeLabelValue, formatValue } from './text-format.js';
 
@@ -14,6 +16,11 @@ export interface OpenMetricsOptions {
   readonly to: number;
   /** Only these families (Kepler's names, e.g. `kepler_pod_cpu_joules_total`); default all. */
   readonly metrics?: readonly string[];
+  /**
+   * Only series whose stored labels match, e.g. `{zone=~"package|dram|"}` (PromQL matchers; a missing
+   * label matches as ""). Keeps a 26 h backfill small.
+   */
+  readonly match?: string;
 }
 
 /** What was written. */
@@ -57,9 +64,13 @@ function timestamp(t: number): string {
 export async function* openMetricsChunks(scenario: Scenario, options: OpenMetricsOptions, summary?: { series: number; samples: number }): AsyncGenerator<string> {
   const specs = specsNamed(scenario, options.metrics);
   const stored = collectStored(scenario, specs, options.from, options.to);
+  const keep = compileMatchers(options.match === undefined ? [] : parseSelector(options.match));
   let chunk = '';
   for (const spec of specs) {
-    const series = (stored.get(spec.name) ?? []).map((s) => ({ s, prefix: seriesPrefix(s) })).sort((a, b) => (a.prefix < b.prefix ? -1 : 1));
+    const series = (stored.get(spec.name) ?? [])
+      .filter((s) => keep(s.labels))
+      .map((s) => ({ s, prefix: seriesPrefix(s) }))
+      .sort((a, b) => (a.prefix < b.prefix ? -1 : 1));
     if (series.length === 0) continue;
     const { family, type } = declaration(spec);
     chunk += `# HELP ${family} ${escapeOmHelp(spec.help)}\n# TYPE ${family} ${type}\n`;

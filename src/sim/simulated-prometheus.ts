@@ -1,7 +1,7 @@
-import { parseSelector, type LabelMatcher } from '../core/schema/selector.js';
 import type { RawSeries } from '../core/types.js';
 import type { RangeRequest, SampleSource } from '../source/sample-source.js';
 import type { Labels } from './families.js';
+import { compileMatchers, parseSeriesSelector } from './matchers.js';
 import type { Scenario } from './scenario.js';
 import { collectStored, specsNamed, type StoredSeries } from './stored.js';
 
@@ -18,29 +18,6 @@ const LOOKBACK_SECONDS = 300;
 
 interface KeyedSeries extends StoredSeries {
   readonly key: string;
-}
-
-/** Splits `metric{a="b"}` into the metric name and its matchers (the metric name is required). */
-export function parseSeriesSelector(selector: string): { metric: string; matchers: LabelMatcher[] } {
-  const trimmed = selector.trim();
-  const brace = trimmed.indexOf('{');
-  const metric = (brace < 0 ? trimmed : trimmed.slice(0, brace)).trim();
-  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metric)) {
-    throw new Error(`failed to parse selector ${JSON.stringify(selector)}: the simulator needs a metric name`);
-  }
-  return { metric, matchers: brace < 0 ? [] : parseSelector(trimmed.slice(brace)) };
-}
-
-/** A predicate over labels for PromQL matchers (a missing label matches as ""; regexes are anchored). */
-export function compileMatchers(matchers: readonly LabelMatcher[]): (labels: Labels) => boolean {
-  const tests = matchers.map((m): ((labels: Labels) => boolean) => {
-    const value = (labels: Labels): string => labels[m.name] ?? '';
-    if (m.op === '=') return (l) => value(l) === m.value;
-    if (m.op === '!=') return (l) => value(l) !== m.value;
-    const re = new RegExp(`^(?:${m.value})$`);
-    return m.op === '=~' ? (l) => re.test(value(l)) : (l) => !re.test(value(l));
-  });
-  return (labels) => tests.every((t) => t(labels));
 }
 
 function upperBound(times: readonly number[], t: number): number {

@@ -81,6 +81,20 @@ describe('writeOpenMetrics', () => {
     expect(sample).not.toContain('source=');
   });
 
+  it('keeps only the series a match selector selects', async () => {
+    const s = generateScenario({ seed: 2, durationSeconds: 600, nodes: 2, namespaces: 2 });
+    const file = path.join(dir, 'match.om');
+    const metrics = ['kepler_pod_cpu_joules_total', 'kepler_node_cpu_idle_joules_total', 'kepler_build_info'];
+    const summary = await writeOpenMetrics(s, file, { from: s.start, to: s.end, metrics, match: '{zone=~"package|dram|"}' });
+    const samples = (await readFile(file, 'utf8')).split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    const zones = new Set(samples.map((l) => /zone="([^"]*)"/.exec(l)?.[1] ?? 'none'));
+    expect(zones).toEqual(new Set(['package', 'dram', 'none']));
+    const all = metrics.flatMap((m) => simulatedSamples(s, m, s.start, s.end));
+    const kept = all.filter((x) => x.labels.zone === undefined || ['package', 'dram'].includes(x.labels.zone));
+    expect(summary.series).toBe(kept.length);
+    expect(kept.length).toBeLessThan(all.length);
+  });
+
   it('renames Kepler\'s own instance label exported_instance, as Prometheus does with honor_labels false', () => {
     const s = generateScenario({ schema: 'v0.4-v0.9', seed: 2, durationSeconds: 600, nodes: 2, namespaces: 2 });
     const node = simulatedSamples(s, 'kepler_node_dram_joules_total', s.start, s.end);
