@@ -115,6 +115,32 @@ describe('startPrometheus', () => {
     }
   });
 
+  it('serves backfilled history and freshly scraped samples of the same series together', async () => {
+    const target = await startTarget('# TYPE harness_mixed_joules_total counter\nharness_mixed_joules_total 5000\n');
+    const history: TestSeries = {
+      name: 'harness_mixed_joules_total',
+      labels: { job: 'target', instance: target.address },
+      samples: Array.from({ length: 60 }, (_, i) => [now - 3600 + 60 * i, 10 * i] as const),
+    };
+    const file = path.join(tempDir, 'mixed.om.txt');
+    await writeFile(file, toOpenMetrics([history]));
+    const prometheus = await startPrometheus({
+      blocksFrom: file,
+      scrapeConfigs: [{ job_name: 'target', static_configs: [{ targets: [target.address] }] }],
+    });
+    try {
+      const values = await waitFor(async () => {
+        const got = await rawSamples(prometheus.url, `${history.name}[2h]`, Math.floor(Date.now() / 1000) + 1);
+        return got.length > history.samples.length ? got : undefined;
+      }, 15_000, 200);
+      expect(values.slice(0, history.samples.length)).toEqual(history.samples.map(([t, v]) => [t, String(v)]));
+      expect(values.at(-1)?.[1]).toBe('5000');
+    } finally {
+      await prometheus.stop();
+      await target.close();
+    }
+  });
+
   it('fails clearly when promtool cannot parse the OpenMetrics file', async () => {
     const file = path.join(tempDir, 'broken.om.txt');
     await writeFile(file, 'this is { not openmetrics\n');

@@ -33,6 +33,8 @@ export interface StartPrometheusOptions {
  * Prometheus appear only at its next block reload (the compaction cycle, about once a minute).
  * Overlapping blocks (and blocks overlapping the head) are accepted by default since 2.39, so
  * `--storage.tsdb.allow-overlapping-blocks` is not needed (2.42 still accepts it as a no-op).
+ * Backfilled history of a series and its freshly scraped samples are served together (tested).
+ * The first scrape happens about 5 s after start (the discovery manager's update throttle).
  */
 export async function startPrometheus(options: StartPrometheusOptions = {}): Promise<RunningBackend> {
   const binary = requireBinary('prometheus', 'prometheus');
