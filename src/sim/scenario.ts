@@ -4,12 +4,15 @@ import type { SchemaId } from '../core/types.js';
  * A simulated cluster running Kepler, as plain data (tests may write one by hand).
  *
  * Model: every pod draws piecewise-constant power per component (package, dram, optional gpu).
- * Kepler on each node ticks every `tickSeconds` from its (re)start; at a tick τ each pod gets the
+ * Kepler on each node ticks every `tickSeconds` from its (re)start; at a tick τ each pod's counter is the
  * exact integral of its power since the Kepler instance started (counters restart from 0 at every
- * Kepler restart). A scrape at time s sees the state of the last tick ≤ s. Prometheus scrapes each node
- * every `scrapeIntervalSeconds` at a per-node phase; scrapes inside a gap, or while a Kepler restart is in
- * progress, store nothing. The node's counters are the sum of all its pods plus an idle baseline.
- * All times are unix seconds; the simulator never reads the clock.
+ * Kepler restart; energy after the last tick before a restart is never counted). A scrape at time s sees
+ * the state of the last tick ≤ s. Prometheus scrapes each node every `scrapeIntervalSeconds` at a per-node
+ * phase; scrapes inside a gap, or while a Kepler restart is in progress, store nothing. Node counters are
+ * the sum of all the node's pods (pseudo containers included) plus an idle baseline.
+ * Which pods a scrape shows: v0.10+ running pods, and an ended pod once, `state="terminated"`, at the first
+ * successful scrape after its end; v0.4–v0.9 pods until 60 s after their end; v0.3 pods alive during the
+ * last tick window. All times are unix seconds; the simulator never reads the clock.
  */
 export interface Scenario {
   readonly schema: SchemaId;

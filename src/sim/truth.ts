@@ -8,8 +8,11 @@ import { lastTick, successfulScrapes, timelineOf, type NodeTimeline } from './ti
 /** Exact energy of one group in one clock hour, and the part of it no poller can see. */
 export interface TruthRow extends HourRow {
   /**
-   * Energy Kepler counted but Prometheus never stored: from the last tick a successful scrape saw to a
-   * Kepler restart (or, for an ended pod, to its end when its series vanished unseen).
+   * Energy no poller can see: from the last tick a successful scrape saw to a Kepler restart, or, for an
+   * ended pod whose series vanished before a scrape saw its final value, to its end (v0.4–v0.9 after a
+   * gap longer than the 60 s retention, v0.3 when the last tick window was not scraped). Not included: a
+   * restart that a poller cannot detect because the new counter is already above the old one (possible only
+   * for a pod that started just before the restart).
    */
   readonly unobservableJoules: number;
 }
