@@ -1,6 +1,6 @@
 import type { SchemaId } from '../core/types.js';
 import { createRng, type Rng } from './prng.js';
-import { defaultTickSeconds, type PowerProfile, type Scenario, type ScrapeGap, type SimNode, type SimPod } from './scenario.js';
+import { defaultTickSeconds, isExportedPod, type PowerProfile, type Scenario, type ScrapeGap, type SimNode, type SimPod } from './scenario.js';
 
 /** Options of {@link generateScenario}; every field has a default. */
 export interface ScenarioOptions {
@@ -170,6 +170,7 @@ export function generateScenario(options: ScenarioOptions = {}): Scenario {
           return { start: gapStart, end: ms(gapStart + rng.uniform(60, 900)) };
         });
 
-  const allNamespaces = [...new Set([...namespaces, ...pods.map((p) => p.namespace)])];
+  // Workload namespaces plus the pseudo namespaces the schema exports (system, kernel).
+  const allNamespaces = [...new Set([...namespaces, ...pods.filter((p) => isExportedPod(schema, p)).map((p) => p.namespace)])];
   return { schema, start, end, tickSeconds, scrapeIntervalSeconds, nodes, namespaces: allNamespaces, pods, restarts, gaps, gpu };
 }
