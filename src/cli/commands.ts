@@ -47,4 +47,8 @@ export interface CommandImplementations {
 }
 
 /** The implementations the real CLI uses. */
-export const IMPLEMENTATIONS: CommandImplementations = {};
+export const IMPLEMENTATIONS: CommandImplementations = {
+  serve: async () => (await import('../service/serve.js')).serve,
+  demo: async () => (await import('../demo/demo.js')).demo,
+  report: async () => (await import('../report/report.js')).report,
+};

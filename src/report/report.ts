@@ -1,0 +1,79 @@
+import type { CommandContext, ReportRequest } from '../cli/commands.js';
+import { UsageError } from '../cli/usage-error.js';
+import { Ledger } from '../core/ledger/index.js';
+import { HOUR_SECONDS } from '../core/time.js';
+import { SCHEMAS } from '../core/types.js';
+import { PrometheusClient } from '../prometheus/client.js';
+import { PrometheusSource } from '../prometheus/source.js';
+import { classifyOptions, snapshotLabels } from '../service/config-mapping.js';
+import { KeplerReader } from '../service/kepler-reader.js';
+import type { SampleSource } from '../source/sample-source.js';
+import { aggregateHours } from './aggregate.js';
+import { formatReport } from './format.js';
+import { ProgressBar } from './progress.js';
+
+/** Samples this close before `from` give existing series their baseline; this close after `to` close the last hour. */
+const EDGE_SECONDS = 300;
+
+/** `energy-ledger report`: the ledger run one-shot over a past period, straight from Prometheus. */
+export async function report(context: CommandContext & { readonly request: ReportRequest }): Promise<void> {
+  const { config, logger } = context;
+  const client = new PrometheusClient({
+    ...config.prometheus,
+    onWarning: (warning, expr) => logger.warn({ warning, expr }, 'Prometheus returned a warning'),
+  });
+  const source = new PrometheusSource(client, { maxRangeSeconds: config.prometheus.maxRangeSeconds, selector: config.prometheus.selector });
+  const progress = new ProgressBar(context.io.stderr, process.stderr.isTTY === true, 'reading Kepler samples');
+  context.io.stdout(await buildReport({ context, source, progress, now: Date.now() / 1000 }));
+}
+
+/** Everything {@link buildReport} needs; the source is injectable (tests, other backends). */
+export interface ReportDeps {
+  readonly context: CommandContext & { readonly request: ReportRequest };
+  readonly source: SampleSource;
+  readonly progress?: ProgressBar;
+  /** Wall clock, unix seconds: no sample is asked for beyond it. */
+  readonly now: number;
+}
+
+/** Runs the ledger over `[from, to)` and renders the rows. */
+export async function buildReport({ context, source, progress, now }: ReportDeps): Promise<string> {
+  const { config, request, signal } = context;
+  checkRequest(request);
+  const ledger = new Ledger({
+    origin: request.from,
+    windows: [{ label: '1h', seconds: HOUR_SECONDS }],
+    retentionSeconds: request.to - request.from + 2 * HOUR_SECONDS,
+    maxSeriesPowerWatts: config.kepler.maxSeriesPowerWatts,
+  });
+  const reader = new KeplerReader({ source, schema: config.kepler.schema, classify: classifyOptions(config) });
+  // A past period may predate today's schema: ask for every schema unless one is configured.
+  if (config.kepler.schema === 'auto') reader.useSchemas(SCHEMAS);
+  const start = request.from - EDGE_SECONDS;
+  const end = Math.min(request.to + EDGE_SECONDS, now);
+  const chunk = config.prometheus.maxRangeSeconds;
+  const chunks = Math.max(1, Math.ceil((end - start) / chunk));
+  for (let i = 0; i < chunks; i++) {
+    const from = start + i * chunk;
+    ledger.ingest(await reader.read(from, Math.min(end, from + chunk), signal));
+    progress?.update(i + 1, chunks);
+  }
+  progress?.finish();
+  const labels = snapshotLabels(config);
+  const scope = request.by;
+  const names = scope === 'namespace' ? labels.namespaceLabels : labels.nodeLabels;
+  const primary = scope;
+  const order = [names.indexOf(primary), ...names.map((_, i) => i).filter((i) => names[i] !== primary)];
+  const rows = aggregateHours(ledger.hours(scope, request.from, request.to), request.from, request.to, request.stepSeconds).map((r) => ({
+    ...r,
+    labels: order.map((i) => r.labels[i] as string),
+  }));
+  return formatReport(rows, order.map((i) => names[i] as string), request.format);
+}
+
+function checkRequest(request: ReportRequest): void {
+  if (request.stepSeconds % HOUR_SECONDS !== 0) throw new UsageError(`--step: must be a whole number of hours (the ledger keeps hourly totals), got ${request.stepSeconds}s`);
+  for (const [flag, t] of [['--from', request.from], ['--to', request.to]] as const) {
+    if (t % HOUR_SECONDS !== 0) throw new UsageError(`${flag}: must be on a whole hour (UTC), got ${t}`);
+  }
+}

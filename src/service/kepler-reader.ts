@@ -1,0 +1,97 @@
+import {
+  buildSelector,
+  createClassifier,
+  DETECTION_METRIC_NAMES,
+  detectSchemas,
+  queriesFor,
+  schemaSpec,
+  type Classifier,
+  type ClassifyOptions,
+  type QuerySpec,
+} from '../core/schema/index.js';
+import type { RawSeries, SchemaId, SeriesSamples } from '../core/types.js';
+import type { SampleSource } from '../source/sample-source.js';
+import { mergeByKey } from './merge-by-key.js';
+
+/** A detected schema and the Kepler version its build-info metric reports (`unknown` when absent). */
+export interface DetectedSchema {
+  readonly schema: SchemaId;
+  readonly version: string;
+}
+
+/** Options of {@link KeplerReader}. */
+export interface KeplerReaderOptions {
+  readonly source: SampleSource;
+  /** `auto` detects from the metrics present; a fixed schema skips detection. */
+  readonly schema: 'auto' | SchemaId;
+  readonly classify: ClassifyOptions;
+}
+
+/** How far back build-info series are looked for (Prometheus' default lookback). */
+const BUILD_INFO_LOOKBACK_SECONDS = 300;
+
+/**
+ * Reads Kepler series from a sample source and turns them into ledger input: it detects which
+ * schemas are present, asks for the in-scope metrics of each, classifies every series with the
+ * schema catalogue and merges series that share an identity (a v0.10+ pod's `running` and
+ * `terminated` series) into one time-ordered stream.
+ */
+export class KeplerReader {
+  private readonly classifier: Classifier;
+  private schemas: readonly SchemaId[] = [];
+  private queries: readonly QuerySpec[] = [];
+
+  constructor(private readonly options: KeplerReaderOptions) {
+    this.classifier = createClassifier(options.classify);
+    if (options.schema !== 'auto') this.use([options.schema]);
+  }
+
+  /** Schemas the reader queries (empty until detection found one). */
+  get activeSchemas(): readonly SchemaId[] {
+    return this.schemas;
+  }
+
+  /** Detects the schemas present (a cluster mid-upgrade runs two) and their versions at `now`. */
+  async detect(now: number, signal?: AbortSignal): Promise<DetectedSchema[]> {
+    if (this.options.schema === 'auto') {
+      const present = await this.options.source.presentMetricNames(DETECTION_METRIC_NAMES, signal);
+      this.use(detectSchemas(present));
+    }
+    return Promise.all(this.schemas.map(async (schema) => ({ schema, version: await this.version(schema, now, signal) })));
+  }
+
+  /** Ledger input for samples in `(start, end]` of every in-scope series of the active schemas. */
+  async read(start: number, end: number, signal?: AbortSignal): Promise<SeriesSamples[]> {
+    const raw = await Promise.all(
+      this.queries.map((spec) => this.options.source.fetchRange({ selector: buildSelector(spec), start, end }, signal)),
+    );
+    return this.toSamples(raw.flat());
+  }
+
+  /** Classifies raw series (out-of-scope ones are dropped) and merges those with the same identity. */
+  toSamples(raw: readonly RawSeries[]): SeriesSamples[] {
+    const samples: SeriesSamples[] = [];
+    for (const series of raw) {
+      const descriptor = this.classifier(series);
+      if (descriptor !== undefined) samples.push({ descriptor, timestamps: series.timestamps, values: series.values });
+    }
+    return mergeByKey(samples);
+  }
+
+  /** Queries exactly these schemas from now on (e.g. all of them for a report over a past period). */
+  useSchemas(schemas: readonly SchemaId[]): void {
+    this.use(schemas);
+  }
+
+  private use(schemas: readonly SchemaId[]): void {
+    this.schemas = schemas;
+    this.queries = schemas.flatMap((schema) => queriesFor(schema, this.options.classify));
+  }
+
+  private async version(schema: SchemaId, now: number, signal?: AbortSignal): Promise<string> {
+    const selector = schemaSpec(schema).buildInfo;
+    const series = await this.options.source.fetchRange({ selector, start: now - BUILD_INFO_LOOKBACK_SECONDS, end: now }, signal);
+    const versions = [...new Set(series.map((s) => s.labels.version).filter((v): v is string => !!v))].sort();
+    return versions.length > 0 ? versions.join(',') : 'unknown';
+  }
+}

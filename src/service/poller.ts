@@ -1,0 +1,119 @@
+import { buildSnapshot, type Ledger, type SnapshotLabels } from '../core/ledger/index.js';
+import type { LedgerSnapshot } from '../core/types.js';
+import type { ServiceMetrics } from '../exposition/service-metrics.js';
+import type { Logger } from '../log.js';
+import { PrometheusError } from '../prometheus/errors.js';
+import type { KeplerReader } from './kepler-reader.js';
+
+/** Options of {@link Poller}. */
+export interface PollerOptions {
+  readonly reader: KeplerReader;
+  readonly ledger: Ledger;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
+  readonly labels: SnapshotLabels;
+  /** Wall clock, unix seconds. */
+  readonly now: () => number;
+  readonly intervalSeconds: number;
+  /** How much already-read time each poll reads again, for late samples. */
+  readonly overlapSeconds: number;
+  /** How far before the ledger's origin the first read starts, so existing series get a baseline. */
+  readonly lookbackSeconds: number;
+  /** Longest span read and ingested at once (bounds memory during backfill and catch-up). */
+  readonly chunkSeconds: number;
+  /** Waits between polls; injectable for tests. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/**
+ * Drives the ledger: the first successful poll is the backfill from `origin − lookback`, every
+ * later one reads from where the last successful read ended, minus the overlap (the ledger skips
+ * what it has already accounted, so nothing counts twice). A failed poll keeps the ledger as it
+ * is and the next one catches up. Polls never run concurrently.
+ */
+export class Poller {
+  private snapshotValue: LedgerSnapshot;
+  private readEnd: number | undefined;
+  private backfilled = false;
+
+  constructor(private readonly options: PollerOptions) {
+    this.snapshotValue = buildSnapshot(options.ledger, options.labels);
+  }
+
+  /** The latest published snapshot (immutable). */
+  get snapshot(): LedgerSnapshot {
+    return this.snapshotValue;
+  }
+
+  /** Whether the backfill has completed (readiness). */
+  get ready(): boolean {
+    return this.backfilled;
+  }
+
+  /** Polls every interval until `signal` aborts; an in-flight poll finishes first (drain). */
+  async run(signal: AbortSignal): Promise<void> {
+    const sleep = this.options.sleep ?? abortableSleep;
+    while (!signal.aborted) {
+      const started = this.options.now();
+      await this.pollOnce(signal);
+      const elapsed = this.options.now() - started;
+      const waitSeconds = this.backfilled ? this.options.intervalSeconds - elapsed : Math.min(this.options.intervalSeconds, 5);
+      if (waitSeconds > 0) await sleep(waitSeconds * 1000, signal);
+    }
+  }
+
+  /** One poll: detection, then reading and ingesting up to now in chunks. Never throws. */
+  async pollOnce(signal?: AbortSignal): Promise<boolean> {
+    const { ledger, reader, logger, metrics, now } = this.options;
+    const started = now();
+    const end = started;
+    const first = this.readEnd === undefined;
+    const start = first ? ledger.options.origin - this.options.lookbackSeconds : (this.readEnd as number) - this.options.overlapSeconds;
+    try {
+      const detected = await reader.detect(end, signal);
+      metrics.setKeplerInfo(detected);
+      if (detected.length === 0) logger.warn('no Kepler metrics found; is Kepler scraped by this Prometheus?');
+      const chunks = Math.max(1, Math.ceil((end - start) / this.options.chunkSeconds));
+      for (let i = 0; i < chunks; i++) {
+        const from = start + i * this.options.chunkSeconds;
+        const to = Math.min(end, from + this.options.chunkSeconds);
+        const result = ledger.ingest(await reader.read(from, to, signal));
+        this.readEnd = to;
+        // Publish as we go, so a long backfill already shows what it has read.
+        if (i + 1 < chunks) this.snapshotValue = buildSnapshot(ledger, this.options.labels);
+        if (first) logger.info({ chunk: i + 1, chunks, to: new Date(to * 1000).toISOString(), accepted: result.accepted }, 'backfill progress');
+        else if (result.resets > 0 || result.rejected.implausible > 0) logger.warn({ ...result }, 'anomalies in Kepler samples');
+      }
+      this.snapshotValue = buildSnapshot(ledger, this.options.labels);
+      if (!this.backfilled) {
+        this.backfilled = true;
+        metrics.setBackfillComplete(true);
+        logger.info({ seconds: now() - started, series: ledger.stats().series }, 'backfill complete');
+      }
+      metrics.pollSucceeded(now(), now() - started);
+      logger.debug({ seconds: now() - started, watermark: ledger.watermark, series: ledger.stats().series }, 'poll');
+      return true;
+    } catch (error) {
+      if (signal?.aborted) return false;
+      // Chunks ingested before the failure stay: the ledger is consistent at every batch boundary.
+      this.snapshotValue = buildSnapshot(ledger, this.options.labels);
+      const reason = error instanceof PrometheusError ? error.reason : 'bad_response';
+      metrics.pollFailed(reason, now() - started);
+      logger.warn({ reason, err: error instanceof Error ? error.message : String(error) }, 'poll failed; keeping the last good ledger');
+      return false;
+    }
+  }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

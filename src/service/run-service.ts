@@ -1,0 +1,87 @@
+import { Ledger } from '../core/ledger/index.js';
+import { hourStart } from '../core/time.js';
+import type { Config } from '../config/types.js';
+import { createMetricsRegistry } from '../exposition/registry.js';
+import { ServiceMetrics } from '../exposition/service-metrics.js';
+import { createApp } from '../http/app.js';
+import { listen, type Listening } from '../http/listen.js';
+import type { Logger } from '../log.js';
+import type { SampleSource } from '../source/sample-source.js';
+import { classifyOptions, snapshotLabels } from './config-mapping.js';
+import { KeplerReader } from './kepler-reader.js';
+import { Poller } from './poller.js';
+
+/** What {@link runService} needs besides the config. */
+export interface ServiceDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly source: SampleSource;
+  readonly version: string;
+  /** Wall clock, unix seconds. */
+  readonly now?: () => number;
+  /** Called once the HTTP server listens (tests and the demo use the URL). */
+  readonly onListening?: (listening: Listening, poller: Poller) => void;
+}
+
+/** Prometheus' default lookback: a series with a sample this close before the origin is not new. */
+const LOOKBACK_SECONDS = 300;
+
+/**
+ * The main job: backfill, then poll every interval, and serve `/metrics`, health and the JSON API
+ * until `signal` aborts; then let the in-flight poll finish, close the server and resolve.
+ */
+export async function runService(deps: ServiceDeps, signal: AbortSignal): Promise<void> {
+  const { config, logger } = deps;
+  const now = deps.now ?? (() => Date.now() / 1000);
+  const labels = snapshotLabels(config);
+  const ledger = new Ledger({
+    // Hour-aligned, so every published hour is complete and restarts give identical hours.
+    origin: hourStart(now() - config.backfillSeconds),
+    windows: config.windows,
+    retentionSeconds: config.retentionSeconds,
+    maxSeriesPowerWatts: config.kepler.maxSeriesPowerWatts,
+  });
+  const reader = new KeplerReader({ source: deps.source, schema: config.kepler.schema, classify: classifyOptions(config) });
+  const metrics = new ServiceMetrics(deps.version);
+  const poller = new Poller({
+    reader,
+    ledger,
+    metrics,
+    logger,
+    labels,
+    now,
+    intervalSeconds: config.intervalSeconds,
+    overlapSeconds: config.overlapSeconds,
+    lookbackSeconds: LOOKBACK_SECONDS,
+    chunkSeconds: config.prometheus.maxRangeSeconds,
+  });
+  const registry = createMetricsRegistry({ snapshot: () => poller.snapshot, version: deps.version, service: metrics, ...labels });
+  const app = createApp({
+    metrics: () => registry.metricsChunks(),
+    isReady: () => (poller.ready ? { ready: true } : { ready: false, reason: 'backfill not complete' }),
+    snapshot: () => poller.snapshot,
+    hours: (q) => {
+      const rows = ledger.hours('namespace', q.from ?? ledger.options.origin, q.to ?? Number.MAX_SAFE_INTEGER);
+      const nsIndex = labels.namespaceLabels.indexOf('namespace');
+      return q.namespace === undefined ? rows : rows.filter((r) => r.labels[nsIndex] === q.namespace);
+    },
+    status: () => ({
+      version: deps.version,
+      keplerSchemas: metrics.keplerSchemas,
+      watermark: ledger.watermark,
+      origin: ledger.options.origin,
+      ready: poller.ready,
+      lastPollSuccess: metrics.lastPollSuccess,
+    }),
+    onError: (err) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'HTTP handler failed'),
+  });
+  const listening = await listen(app, config.listen.address);
+  logger.info({ url: listening.url, origin: new Date(ledger.options.origin * 1000).toISOString() }, 'listening');
+  deps.onListening?.(listening, poller);
+  try {
+    await poller.run(signal);
+  } finally {
+    await listening.close();
+    logger.info('stopped');
+  }
+}
