@@ -299,7 +299,7 @@ export class PrometheusClient {
     const limit = this.maxResponseBytes;
     const declared = Number(response.headers['content-length']);
     if (declared > limit) {
-      response.body.destroy();
+      discard(response.body);
       throw fail('too_large', `response of ${declared} bytes exceeds the limit of ${limit} bytes`);
     }
     const gzip = String(response.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
@@ -314,8 +314,8 @@ export class PrometheusClient {
         chunks.push(chunk);
       }
     } catch (error) {
-      stream.destroy();
-      response.body.destroy();
+      discard(stream);
+      discard(response.body);
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'string' && code.startsWith('Z_')) {
         throw fail('bad_response', `corrupt gzip body: ${(error as Error).message}`, {}, error);
@@ -380,6 +380,12 @@ export class PrometheusClient {
     for (const secret of this.secrets) if (secret.length > 0) text = text.split(secret).join('<redacted>');
     return text;
   }
+}
+
+/** Destroys a body we stop reading; undici then emits an abort error that nobody needs to see. */
+function discard(stream: NodeJS.EventEmitter & { destroy(): void }): void {
+  stream.on('error', () => undefined);
+  stream.destroy();
 }
 
 function details(error: PrometheusError): PrometheusErrorDetails {

@@ -1,6 +1,7 @@
 import type { RawSeries } from '../core/types.js';
 import type { RangeRequest, SampleSource } from '../source/sample-source.js';
 import type { PrometheusClient } from './client.js';
+import { PrometheusError } from './errors.js';
 import { addMatchers, presentNamesQuery, rangeSelector } from './selector.js';
 import { clipSeries, mergeChunks } from './series-merge.js';
 
@@ -16,6 +17,12 @@ export interface PrometheusSourceOptions {
   readonly splitMatchers?: readonly string[];
   /** Matchers added to every query (config `prometheus.selector`, e.g. `{cluster="prod-eu"}`). */
   readonly selector?: string;
+  /**
+   * Shortest range a too-big query is bisected down to. A query that fails as `too_large` or with
+   * a 422 about too many samples is split in two halves (recursively); later calls then start from
+   * the smaller range. Default 60.
+   */
+  readonly minRangeSeconds?: number;
 }
 
 /**
@@ -24,7 +31,8 @@ export interface PrometheusSourceOptions {
  * (2.x range selectors are left-closed, 3.x left-open; the filter makes both `(start, end]`).
  */
 export class PrometheusSource implements SampleSource {
-  private readonly maxRangeSeconds: number;
+  private rangeSeconds: number;
+  private readonly minRangeSeconds: number;
   private readonly splitMatchers: readonly string[];
   private readonly selector: string;
 
@@ -32,16 +40,21 @@ export class PrometheusSource implements SampleSource {
     private readonly client: PrometheusClient,
     options: PrometheusSourceOptions = {},
   ) {
-    this.maxRangeSeconds = options.maxRangeSeconds ?? 7200;
-    if (!(this.maxRangeSeconds > 0)) throw new RangeError(`maxRangeSeconds must be positive, got ${this.maxRangeSeconds}`);
+    this.rangeSeconds = options.maxRangeSeconds ?? 7200;
+    if (!(this.rangeSeconds > 0)) throw new RangeError(`maxRangeSeconds must be positive, got ${this.rangeSeconds}`);
+    this.minRangeSeconds = Math.min(options.minRangeSeconds ?? 60, this.rangeSeconds);
     this.splitMatchers = options.splitMatchers?.length ? options.splitMatchers : [''];
     this.selector = options.selector ?? '';
   }
 
+  /** Longest range one query covers now (the configured maximum, or less after bisections). */
+  get currentRangeSeconds(): number {
+    return this.rangeSeconds;
+  }
+
   async fetchRange(request: RangeRequest, signal?: AbortSignal): Promise<RawSeries[]> {
-    const { start, end } = request;
     const base = addMatchers(request.selector, this.selector);
-    const chunks = chunkBounds(start, end, this.maxRangeSeconds);
+    const chunks = chunkBounds(request.start, request.end, this.rangeSeconds);
     if (chunks.length === 0) return [];
     // One failed query cancels its siblings.
     const controller = new AbortController();
@@ -49,21 +62,31 @@ export class PrometheusSource implements SampleSource {
     try {
       const results = await Promise.all(
         chunks.map(async ([from, to]) => {
-          const parts = await Promise.all(
-            this.splitMatchers.map(async (matcher) => {
-              const expr = rangeSelector(addMatchers(base, matcher), to - from);
-              const { series } = await this.client.queryMatrix(expr, to, linked);
-              return series.map((s) => clipSeries(s, from, to));
-            }),
-          );
+          const parts = await Promise.all(this.splitMatchers.map((matcher) => this.fetchPiece(addMatchers(base, matcher), from, to, linked)));
           return parts.flat();
         }),
       );
-      if (results.length === 1 && this.splitMatchers.length === 1) return (results[0] as RawSeries[]).filter((s) => s.timestamps.length > 0);
+      if (results.length === 1 && this.splitMatchers.length === 1) return results[0] as RawSeries[];
       return mergeChunks(results);
     } catch (error) {
       controller.abort();
       throw error;
+    }
+  }
+
+  /** Samples in `(from, to]` of one selector, bisecting the range while the answer is too big. */
+  private async fetchPiece(selector: string, from: number, to: number, signal: AbortSignal): Promise<RawSeries[]> {
+    try {
+      const { series } = await this.client.queryMatrix(rangeSelector(selector, to - from), to, signal);
+      return series.map((s) => clipSeries(s, from, to)).filter((s) => s.timestamps.length > 0);
+    } catch (error) {
+      const half = (to - from) / 2;
+      const mid = floorMs((from + to) / 2) / 1000;
+      if (!isTooBig(error) || half < this.minRangeSeconds || !(from < mid && mid < to)) throw error;
+      this.rangeSeconds = Math.min(this.rangeSeconds, half);
+      const left = await this.fetchPiece(selector, from, mid, signal);
+      const right = await this.fetchPiece(selector, mid, to, signal);
+      return mergeChunks([left, right]);
     }
   }
 
@@ -77,6 +100,12 @@ export class PrometheusSource implements SampleSource {
     }
     return present;
   }
+}
+
+/** Whether a smaller time range may succeed: the body was too large, or the server refused to load that many samples. */
+function isTooBig(error: unknown): boolean {
+  if (!(error instanceof PrometheusError)) return false;
+  return error.reason === 'too_large' || (error.status === 422 && /samples/i.test(error.error ?? ''));
 }
 
 /**

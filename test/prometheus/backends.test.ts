@@ -108,6 +108,20 @@ describe.each(backends)('against a real %s', (_name, start) => {
     expect(pairs(find(result, dram.labels))).toEqual(expectedWindow(dram, history.start - 60, end));
   });
 
+  it('bisects a range whose answer is larger than maxResponseBytes and remembers the smaller range', async () => {
+    const small = makeClient({ maxResponseBytes: 6000 });
+    const source = new PrometheusSource(small, { maxRangeSeconds: 4 * 3600, minRangeSeconds: 300 });
+    const request = { selector: 'kepler_pod_cpu_joules_total', start: history.start - 60, end };
+    const result = await source.fetchRange(request);
+    for (const series of [cpu, dram, short]) expect(pairs(find(result, series.labels))).toEqual(expectedWindow(series, request.start, end));
+    expect(source.currentRangeSeconds).toBeLessThanOrEqual(3600);
+    expect(source.currentRangeSeconds).toBeGreaterThanOrEqual(300);
+
+    const tiny = new PrometheusSource(makeClient({ maxResponseBytes: 200 }), { minRangeSeconds: 1800 });
+    const error = (await tiny.fetchRange(request).catch((e: unknown) => e)) as PrometheusError;
+    expect(error.reason).toBe('too_large');
+  });
+
   it('reports which metric names have series', async () => {
     // The instant lookback (5 min) must reach the newest sample: query near the history's end.
     const source = new PrometheusSource(client);
@@ -157,7 +171,28 @@ describe.each(backends)('against a real %s', (_name, start) => {
 describe('against a real Prometheus 2.42 only', () => {
   let prometheus: RunningBackend;
   beforeAll(async () => {
-    prometheus = await startPrometheus();
+    const dir = await mkdtemp(path.join(tmpdir(), 'prometheus-history-'));
+    const file = path.join(dir, 'history.om.txt');
+    await writeFile(file, toOpenMetrics(history.series));
+    try {
+      prometheus = await startPrometheus({ blocksFrom: file, extraArgs: ['--query.max-samples=200'] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('bisects a range when Prometheus refuses to load that many samples (422)', async () => {
+    const client = new PrometheusClient({ url: prometheus.url, ...noSleep });
+    try {
+      const request = { selector: 'kepler_pod_cpu_joules_total', start: history.start - 60, end };
+      const refused = (await client.queryMatrix('kepler_pod_cpu_joules_total[3h]', end).catch((e: unknown) => e)) as PrometheusError;
+      expect([refused.reason, refused.status, refused.errorType]).toEqual(['http_4xx', 422, 'execution']);
+      expect(refused.error).toMatch(/too many samples/);
+      const result = await new PrometheusSource(client, { maxRangeSeconds: 4 * 3600 }).fetchRange(request);
+      for (const series of [cpu, dram, short]) expect(pairs(find(result, series.labels))).toEqual(expectedWindow(series, request.start, end));
+    } finally {
+      await client.close();
+    }
   });
   afterAll(async () => {
     prometheus.resume();
