@@ -29,18 +29,8 @@ export const LABEL_REASON = 'reason';
 export const LABEL_SCHEMA = 'schema';
 export const LABEL_VERSION = 'version';
 
-/** Why a poll failed; every reason is exposed at 0 from the start. */
-export const POLL_ERROR_REASONS = [
-  'unreachable',
-  'timeout',
-  'http_4xx',
-  'http_5xx',
-  'http_429',
-  'bad_response',
-  'query_error',
-  'too_large',
-] as const;
-export type PollErrorReason = (typeof POLL_ERROR_REASONS)[number];
+/** Why a poll failed (the Prometheus client's error reasons); every reason is exposed at 0 from the start. */
+export { PROMETHEUS_ERROR_REASONS as POLL_ERROR_REASONS, type PrometheusErrorReason as PollErrorReason } from '../prometheus/errors.js';
 
 /** Why the ledger dropped a sample; every reason is exposed at 0 from the start. */
 export const REJECT_REASONS: readonly RejectReason[] = ['implausible', 'out_of_order', 'malformed'];

@@ -3,8 +3,7 @@ import { UsageError } from '../cli/usage-error.js';
 import { Ledger } from '../core/ledger/index.js';
 import { HOUR_SECONDS } from '../core/time.js';
 import { SCHEMAS } from '../core/types.js';
-import { PrometheusClient } from '../prometheus/client.js';
-import { PrometheusSource } from '../prometheus/source.js';
+import { prometheusFromConfig } from '../service/prometheus-from-config.js';
 import { classifyOptions, snapshotLabels } from '../service/config-mapping.js';
 import { KeplerReader } from '../service/kepler-reader.js';
 import type { SampleSource } from '../source/sample-source.js';
@@ -18,13 +17,13 @@ const EDGE_SECONDS = 300;
 /** `energy-ledger report`: the ledger run one-shot over a past period, straight from Prometheus. */
 export async function report(context: CommandContext & { readonly request: ReportRequest }): Promise<void> {
   const { config, logger } = context;
-  const client = new PrometheusClient({
-    ...config.prometheus,
-    onWarning: (warning, expr) => logger.warn({ warning, expr }, 'Prometheus returned a warning'),
-  });
-  const source = new PrometheusSource(client, { maxRangeSeconds: config.prometheus.maxRangeSeconds, selector: config.prometheus.selector });
+  const { client, source } = prometheusFromConfig(config, logger);
   const progress = new ProgressBar(context.io.stderr, process.stderr.isTTY === true, 'reading Kepler samples');
-  context.io.stdout(await buildReport({ context, source, progress, now: Date.now() / 1000 }));
+  try {
+    context.io.stdout(await buildReport({ context, source, progress, now: Date.now() / 1000 }));
+  } finally {
+    await client.close();
+  }
 }
 
 /** Everything {@link buildReport} needs; the source is injectable (tests, other backends). */
