@@ -16,6 +16,8 @@ const MAX_CACHED_CHUNKS = 512;
 /** Prometheus' default lookback: an instant query sees series with a sample in the last 5 minutes. */
 const LOOKBACK_SECONDS = 300;
 
+const chunkKey = (metric: string, h: number): string => `${metric}@${h}`;
+
 interface KeyedSeries extends StoredSeries {
   readonly key: string;
 }
@@ -37,6 +39,8 @@ function upperBound(times: readonly number[], t: number): number {
  */
 export class SimulatedPrometheus implements SampleSource {
   private readonly chunks = new Map<string, KeyedSeries[]>();
+  /** Metric names asked for so far: a chunk miss computes them all at once (one Kepler reading per scrape). */
+  private readonly requested = new Set<string>();
 
   constructor(
     readonly scenario: Scenario,
@@ -76,18 +80,25 @@ export class SimulatedPrometheus implements SampleSource {
 
   /** Stored series of one metric in (h, h + 1 h], cached. */
   private chunk(metric: string, h: number): KeyedSeries[] {
-    const key = `${metric}@${h}`;
-    let series = this.chunks.get(key);
-    if (series === undefined) {
-      const stored = collectStored(this.scenario, specsNamed(this.scenario, [metric]), h, h + CHUNK_SECONDS).get(metric) ?? [];
-      series = stored.map((s) => ({ ...s, key: JSON.stringify(Object.entries(s.labels).sort()) }));
-      if (this.chunks.size >= MAX_CACHED_CHUNKS) this.chunks.delete(this.chunks.keys().next().value!);
-      this.chunks.set(key, series);
-    } else {
+    this.requested.add(metric);
+    const cached = this.chunks.get(chunkKey(metric, h));
+    if (cached !== undefined) {
       // Refresh the entry's position: the map's insertion order is the eviction order.
-      this.chunks.delete(key);
-      this.chunks.set(key, series);
+      this.chunks.delete(chunkKey(metric, h));
+      this.chunks.set(chunkKey(metric, h), cached);
+      return cached;
     }
-    return series;
+    // Every requested metric missing at h, this one last so that filling the cache never evicts it.
+    const missing = [...this.requested].filter((m) => m !== metric && !this.chunks.has(chunkKey(m, h))).slice(0, MAX_CACHED_CHUNKS - 1);
+    missing.push(metric);
+    const stored = collectStored(this.scenario, specsNamed(this.scenario, missing), h, h + CHUNK_SECONDS);
+    let result: KeyedSeries[] = [];
+    for (const m of missing) {
+      const series = (stored.get(m) ?? []).map((s) => ({ ...s, key: JSON.stringify(Object.entries(s.labels).sort()) }));
+      if (this.chunks.size >= MAX_CACHED_CHUNKS) this.chunks.delete(this.chunks.keys().next().value!);
+      this.chunks.set(chunkKey(m, h), series);
+      result = series;
+    }
+    return result;
   }
 }

@@ -60,6 +60,19 @@ describe('SimulatedPrometheus', () => {
     expect(performance.now() - t1).toBeLessThan(200);
   });
 
+  it('returns the same samples when chunks of several metrics are computed together', async () => {
+    const source = new SimulatedPrometheus(scenario);
+    const start = scenario.start + 600;
+    const end = scenario.start + 2.2 * 3600;
+    const names = ['kepler_node_cpu_idle_joules_total', 'kepler_pod_cpu_joules_total', 'kepler_node_cpu_active_joules_total'];
+    // The first read of one metric makes the next miss compute every metric asked for so far.
+    await source.fetchRange({ selector: names[0]!, start: scenario.start, end: scenario.start + 60 });
+    await source.fetchRange({ selector: names[1]!, start: scenario.start, end: scenario.start + 60 });
+    for (const name of names) {
+      expect(plain(await source.fetchRange({ selector: name, start, end })), name).toEqual(plain(simulatedSamples(scenario, name, start, end)));
+    }
+  });
+
   it('rejects a selector without a metric name and honours an aborted signal', async () => {
     const source = new SimulatedPrometheus(scenario);
     await expect(source.fetchRange({ selector: '{zone="package"}', start: scenario.start, end: scenario.start + 60 })).rejects.toThrow(/metric name/);
