@@ -1,0 +1,199 @@
+/**
+ * The energy-ledger Grafana dashboard, built from the metric names in `src/exposition/names.ts`, so it
+ * can only query series the service exposes. Every query de-duplicates replicas with
+ * `max without (instance, pod)`: replicas expose identical values.
+ */
+import { METRICS } from '../exposition/names.js';
+import { layout, DATASOURCE, type Panel, type RowSpec } from './panels.js';
+
+/** Grafana's uid of the dashboard (stable across imports). */
+export const DASHBOARD_UID = 'energy-ledger';
+
+/** The dashboard as Grafana stores it. */
+export interface Dashboard {
+  readonly uid: string;
+  readonly title: string;
+  readonly panels: readonly Panel[];
+  readonly templating: { readonly list: readonly unknown[] };
+  readonly [key: string]: unknown;
+}
+
+const NS = 'namespace=~"$namespace"';
+const dedup = (expr: string) => `max without (instance, pod) (${expr})`;
+const power = (counter: string, matchers: string) => dedup(`rate(${counter}${matchers}[$__rate_interval])`);
+/**
+ * `previous_hour` is published once the data watermark has passed the hour's end, and then holds for an
+ * hour. Looking one hour ahead of each hourly step T (negative offset) finds the hour that ends at T.
+ */
+const hourly = (gauge: string, matchers: string) => dedup(`last_over_time(${gauge}{period="previous_hour"${matchers}}[1h] offset -1h)`);
+
+const HOURLY_NOTE = 'Each bar is the exact energy of the clock hour (UTC) that ends at the bar, from the previous_hour gauge.';
+
+const ROWS: readonly RowSpec[] = [
+  {
+    title: 'Namespaces',
+    panels: [
+      {
+        type: 'timeseries',
+        title: 'Namespace power now',
+        description: `rate() of ${METRICS.namespaceJoules.name}: average power of each workload namespace, in watts.`,
+        width: 16,
+        height: 9,
+        unit: 'watt',
+        queries: [{ expr: power(METRICS.namespaceJoules.name, `{${NS}}`), legend: '{{namespace}}' }],
+      },
+      {
+        type: 'stat',
+        title: 'Total power now',
+        description: 'Sum of the namespaces’ power, in watts.',
+        width: 8,
+        height: 9,
+        unit: 'watt',
+        queries: [{ expr: `sum(${power(METRICS.namespaceJoules.name, `{${NS}}`)})`, instant: true }],
+      },
+      {
+        type: 'timeseries',
+        title: 'Energy per hour, last 24 h',
+        description: `${HOURLY_NOTE} Watt-hours, stacked by namespace.`,
+        width: 16,
+        height: 10,
+        unit: 'watth',
+        style: 'bars',
+        timeFrom: '24h',
+        queries: [{ expr: hourly(METRICS.namespacePeriod.name, `, ${NS}`), legend: '{{namespace}}', interval: '1h' }],
+      },
+      {
+        type: 'bargauge',
+        title: 'Top namespaces, last 24 h',
+        description: `${METRICS.namespaceWindow.name}{window="24h"}: energy of the trailing 24 hours up to the data watermark, in watt-hours.`,
+        width: 8,
+        height: 10,
+        unit: 'watth',
+        queries: [{ expr: `topk(10, ${dedup(`${METRICS.namespaceWindow.name}{window="24h", ${NS}}`)})`, legend: '{{namespace}}', instant: true }],
+      },
+    ],
+  },
+  {
+    title: 'Nodes',
+    panels: [
+      {
+        type: 'timeseries',
+        title: 'Node power now',
+        description: `rate() of ${METRICS.nodeJoules.name}: average power of each node, in watts.`,
+        width: 8,
+        height: 9,
+        unit: 'watt',
+        queries: [{ expr: power(METRICS.nodeJoules.name, ''), legend: '{{node}}' }],
+      },
+      {
+        type: 'timeseries',
+        title: 'Node energy per hour, last 24 h',
+        description: `${HOURLY_NOTE} Watt-hours, stacked by node.`,
+        width: 8,
+        height: 9,
+        unit: 'watth',
+        style: 'bars',
+        timeFrom: '24h',
+        queries: [{ expr: hourly(METRICS.nodePeriod.name, ''), legend: '{{node}}', interval: '1h' }],
+      },
+      {
+        type: 'bargauge',
+        title: 'Node energy, last 24 h',
+        description: `${METRICS.nodeWindow.name}{window="24h"}, in watt-hours.`,
+        width: 8,
+        height: 9,
+        unit: 'watth',
+        queries: [{ expr: dedup(`${METRICS.nodeWindow.name}{window="24h"}`), legend: '{{node}}', instant: true }],
+      },
+    ],
+  },
+  {
+    title: 'energy-ledger health',
+    panels: [
+      {
+        type: 'stat',
+        title: 'Last poll',
+        description: `${METRICS.up.name}: whether the last poll of the Prometheus API succeeded (lowest over replicas).`,
+        width: 4,
+        height: 6,
+        unit: 'none',
+        queries: [{ expr: `min(${METRICS.up.name})`, instant: true }],
+        mappings: [
+          { value: 1, text: 'UP', color: 'green' },
+          { value: 0, text: 'DOWN', color: 'red' },
+        ],
+      },
+      {
+        type: 'stat',
+        title: 'Watermark lag',
+        description: `Age of the newest Kepler sample accounted (${METRICS.dataWatermark.name}); red past 10 minutes.`,
+        width: 4,
+        height: 6,
+        unit: 's',
+        redFrom: 600,
+        queries: [{ expr: `max(time() - ${METRICS.dataWatermark.name})`, instant: true }],
+      },
+      {
+        type: 'timeseries',
+        title: 'Poll errors by reason',
+        description: `increase() of ${METRICS.pollErrors.name}: failed polls of the Prometheus API.`,
+        width: 8,
+        height: 6,
+        unit: 'short',
+        queries: [{ expr: `sum by (reason) (increase(${METRICS.pollErrors.name}[$__rate_interval]))`, legend: '{{reason}}' }],
+      },
+      {
+        type: 'timeseries',
+        title: 'Watermark lag and poll duration',
+        description: 'How far behind the ledger is, and how long polls take (90th percentile).',
+        width: 8,
+        height: 6,
+        unit: 's',
+        queries: [
+          { expr: `max(time() - ${METRICS.dataWatermark.name})`, legend: 'watermark lag' },
+          {
+            expr: `histogram_quantile(0.9, sum by (le) (rate(${METRICS.pollDuration.name}_bucket[$__rate_interval])))`,
+            legend: 'poll duration p90',
+          },
+        ],
+      },
+    ],
+  },
+];
+
+/** Builds the dashboard. */
+export function buildDashboard(): Dashboard {
+  return {
+    uid: DASHBOARD_UID,
+    title: 'energy-ledger: namespace energy',
+    description: 'Exact per-namespace and per-node energy from Kepler counters, accounted by energy-ledger.',
+    tags: ['energy', 'kepler', 'energy-ledger'],
+    timezone: 'utc',
+    editable: true,
+    graphTooltip: 1,
+    refresh: '30s',
+    schemaVersion: 39,
+    time: { from: 'now-24h', to: 'now' },
+    templating: {
+      list: [
+        {
+          type: 'query',
+          name: 'namespace',
+          label: 'Namespace',
+          datasource: DATASOURCE,
+          query: { qryType: 1, query: `label_values(${METRICS.namespaceJoules.name}, namespace)`, refId: 'namespace' },
+          definition: `label_values(${METRICS.namespaceJoules.name}, namespace)`,
+          refresh: 2,
+          sort: 1,
+          multi: true,
+          includeAll: true,
+          allValue: '.*',
+          current: { selected: true, text: ['All'], value: ['$__all'] },
+        },
+      ],
+    },
+    annotations: { list: [] },
+    links: [],
+    panels: layout(ROWS),
+  };
+}
