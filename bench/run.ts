@@ -1,11 +1,12 @@
 /**
- * Benchmark driver: `npm run bench` (quick) or `npm run bench -- --full`.
+ * Benchmark driver: `npm run bench` (quick) or `npm run bench -- --full`; `--only=<module>` runs one.
  * To add a benchmark, export a {@link BenchModule} from a file in bench/ and append it to MODULES.
  */
+import { accuracy } from './accuracy.js';
 import { coreIngest } from './core-ingest.js';
 import type { BenchModule, BenchRow } from './types.js';
 
-const MODULES: readonly BenchModule[] = [coreIngest];
+const MODULES: readonly BenchModule[] = [accuracy, coreIngest];
 
 function format(n: number | undefined): string {
   if (n === undefined) return '—';
@@ -15,23 +16,31 @@ function format(n: number | undefined): string {
 
 async function main(): Promise<void> {
   const full = process.argv.includes('--full');
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const rows: (BenchRow & { module: string })[] = [];
+  const tables: string[] = [];
+  const started = performance.now();
   for (const m of MODULES) {
-    if (only !== undefined && m.name !== only) continue;
-    const started = performance.now();
-    for (const row of await m.run({ full })) rows.push({ ...row, module: m.name });
-    process.stderr.write(`${m.name}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    if (only !== undefined ? !only.includes(m.name) : !full && m.quick === false) continue;
+    const t0 = performance.now();
+    const result = await m.run({ full, log });
+    const { rows: moduleRows, tables: moduleTables = [] } = Array.isArray(result) ? { rows: result } : result;
+    for (const row of moduleRows) rows.push({ ...row, module: m.name });
+    for (const table of moduleTables) tables.push(`### ${m.name}\n\n${table}`);
+    log(`${m.name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  console.log(`mode: ${full ? 'full' : 'quick'}`);
-  console.log('| name | figure | baseline | ratio | note |');
-  console.log('|---|---|---|---|---|');
+  console.log(`mode: ${full ? 'full' : 'quick'}; ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log('| name | figure | baseline | ratio | goal | note |');
+  console.log('|---|---|---|---|---|---|');
   for (const r of rows) {
-    const ratio = r.baseline === undefined ? undefined : r.figure / r.baseline;
+    const ratio = r.baseline === undefined || r.baseline === 0 ? undefined : r.figure / r.baseline;
+    const goal = r.goal === undefined ? '' : `${r.goal.met ? 'met' : '**missed**'}: ${r.goal.text}`;
     console.log(
-      `| ${r.module}: ${r.name} | ${format(r.figure)} ${r.unit} | ${r.baseline === undefined ? '—' : `${format(r.baseline)} ${r.unit}`} | ${format(ratio)} | ${r.note ?? ''} |`,
+      `| ${r.module}: ${r.name} | ${format(r.figure)} ${r.unit} | ${r.baseline === undefined ? '—' : `${format(r.baseline)} ${r.unit}`} | ${format(ratio)} | ${goal} | ${r.note ?? ''} |`,
     );
   }
+  for (const table of tables) console.log(`\n${table}`);
 }
 
 await main();
