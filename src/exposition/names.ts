@@ -139,6 +139,12 @@ export const METRICS = {
     help: 'energy-ledger build information; value 1.',
     labels: [LABEL_VERSION],
   },
+  namespaceOverflowSeries: {
+    name: `${METRIC_PREFIX}_namespace_overflow_series`,
+    type: 'gauge',
+    help: 'Kepler series whose namespace is beyond max_namespaces and is summed into namespace="__other__"; 0 when under the cap.',
+    labels: [],
+  },
   backfillComplete: {
     name: `${METRIC_PREFIX}_backfill_complete`,
     type: 'gauge',

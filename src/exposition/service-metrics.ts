@@ -43,6 +43,11 @@ export class ServiceMetrics implements ServiceHealth {
     labelNames: [LABEL_VERSION],
     registers: [],
   });
+  readonly #overflowGauge = new Gauge({
+    name: METRICS.namespaceOverflowSeries.name,
+    help: METRICS.namespaceOverflowSeries.help,
+    registers: [],
+  });
   readonly #backfillGauge = new Gauge({
     name: METRICS.backfillComplete.name,
     help: METRICS.backfillComplete.help,
@@ -54,6 +59,7 @@ export class ServiceMetrics implements ServiceHealth {
     this.#upGauge.set(0);
     this.#lastSuccessGauge.set(0);
     this.#backfillGauge.set(0);
+    this.#overflowGauge.set(0);
     for (const reason of POLL_ERROR_REASONS) this.#errors.inc({ [LABEL_REASON]: reason }, 0);
     this.#buildInfo.set({ [LABEL_VERSION]: version }, 1);
   }
@@ -84,6 +90,7 @@ export class ServiceMetrics implements ServiceHealth {
       this.#keplerInfo,
       this.#buildInfo,
       this.#backfillGauge,
+      this.#overflowGauge,
     ];
     for (const m of metrics) registry.registerMetric(m);
   }
@@ -116,6 +123,11 @@ export class ServiceMetrics implements ServiceHealth {
   setBackfillComplete(done: boolean): void {
     this.#backfillComplete = done;
     this.#backfillGauge.set(done ? 1 : 0);
+  }
+
+  /** Sets how many tracked series book into `namespace="__other__"` (beyond `max_namespaces`). */
+  setNamespaceOverflowSeries(count: number): void {
+    this.#overflowGauge.set(count);
   }
 
   observePollDuration(seconds: number): void {

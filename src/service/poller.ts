@@ -3,6 +3,7 @@ import type { LedgerSnapshot } from '../core/types.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
+import { FirstScrapeBaseline } from './first-scrape-baseline.js';
 import type { KeplerReader } from './kepler-reader.js';
 
 /** Options of {@link Poller}. */
@@ -29,15 +30,19 @@ export interface PollerOptions {
  * Drives the ledger: the first successful poll is the backfill from `origin − lookback`, every
  * later one reads from where the last successful read ended, minus the overlap (the ledger skips
  * what it has already accounted, so nothing counts twice). A failed poll keeps the ledger as it
- * is and the next one catches up. Polls never run concurrently.
+ * is and the next one catches up. Polls never run concurrently. A target whose first stored scrape
+ * comes after the origin gets that scrape as its baseline (see {@link FirstScrapeBaseline}).
  */
 export class Poller {
   private snapshotValue: LedgerSnapshot;
   private readEnd: number | undefined;
   private backfilled = false;
+  private overflowing = false;
+  private readonly baseline: FirstScrapeBaseline;
 
   constructor(private readonly options: PollerOptions) {
     this.snapshotValue = buildSnapshot(options.ledger, options.labels);
+    this.baseline = new FirstScrapeBaseline(options.ledger.options.origin);
   }
 
   /** The latest published snapshot (immutable). */
@@ -77,7 +82,7 @@ export class Poller {
       for (let i = 0; i < chunks; i++) {
         const from = start + i * this.options.chunkSeconds;
         const to = Math.min(end, from + this.options.chunkSeconds);
-        const result = ledger.ingest(await reader.read(from, to, signal));
+        const result = ledger.ingest(this.baseline.apply(await reader.read(from, to, signal)));
         this.readEnd = to;
         // Publish as we go, so a long backfill already shows what it has read.
         if (i + 1 < chunks) this.snapshotValue = buildSnapshot(ledger, this.options.labels);
@@ -85,6 +90,7 @@ export class Poller {
         else if (result.resets > 0 || result.rejected.implausible > 0) logger.warn({ ...result }, 'anomalies in Kepler samples');
       }
       this.snapshotValue = buildSnapshot(ledger, this.options.labels);
+      this.reportOverflow();
       if (!this.backfilled) {
         this.backfilled = true;
         metrics.setBackfillComplete(true);
@@ -97,11 +103,26 @@ export class Poller {
       if (signal?.aborted) return false;
       // Chunks ingested before the failure stay: the ledger is consistent at every batch boundary.
       this.snapshotValue = buildSnapshot(ledger, this.options.labels);
+      this.reportOverflow();
       const reason = error instanceof PrometheusError ? error.reason : 'bad_response';
       metrics.pollFailed(reason, now() - started);
       logger.warn({ reason, err: error instanceof Error ? error.message : String(error) }, 'poll failed; keeping the last good ledger');
       return false;
     }
+  }
+
+  /** Publishes the namespace overflow gauge and logs when the cap starts or stops folding namespaces. */
+  private reportOverflow(): void {
+    const { ledger, metrics, logger } = this.options;
+    const series = ledger.overflowSeries;
+    metrics.setNamespaceOverflowSeries(series);
+    if (series > 0 && !this.overflowing) {
+      logger.warn(
+        { max_namespaces: ledger.options.maxNamespaces, overflow_series: series },
+        'more namespaces than max_namespaces: the rest are summed into namespace="__other__"',
+      );
+    } else if (series === 0 && this.overflowing) logger.info('namespaces are back under max_namespaces');
+    this.overflowing = series > 0;
   }
 }
 

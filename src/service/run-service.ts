@@ -40,6 +40,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     windows: config.windows,
     retentionSeconds: config.retentionSeconds,
     maxSeriesPowerWatts: config.kepler.maxSeriesPowerWatts,
+    ...(config.maxNamespaces !== undefined && { maxNamespaces: config.maxNamespaces }),
   });
   const reader = new KeplerReader({ source: deps.source, schema: config.kepler.schema, classify: classifyOptions(config) });
   const metrics = new ServiceMetrics(deps.version);

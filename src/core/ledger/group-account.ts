@@ -44,6 +44,11 @@ export class BucketRing {
     return slots[k % this.size] as number;
   }
 
+  /** True when the ring holds nothing (never written, or released). */
+  get empty(): boolean {
+    return this.slots === null;
+  }
+
   /** Frees the ring when it holds nothing at or after bucket `oldestKept`. */
   releaseBefore(oldestKept: number): void {
     if (this.slots !== null && this.head < oldestKept) {
@@ -57,6 +62,8 @@ export class BucketRing {
 export class GroupAccount {
   readonly fine: BucketRing;
   readonly hours: BucketRing;
+  /** Tracked series that book into this group (maintained by the series table). */
+  seriesCount = 0;
   private totalHi = 0;
   private totalLo = 0;
 

@@ -14,10 +14,12 @@
  * - A malformed value with a new timestamp advances the series' cursor (it is not counted twice when
  *   re-read) but not the watermark; the next delta spans it.
  * - `window()` interpolates linearly inside the one bucket holding the window start.
+ * - With `maxNamespaces`, new namespace groups beyond the cap book into one `__other__` group
+ *   (admission by first sample time, see `cardinality.ts`), so memory is bounded by the cap.
  * - `hours()` is dense for active groups; the snapshot includes a group with energy in the longest
  *   window or a published hour (`publishedPeriods`), reporting its total as is.
  */
 export { Ledger, type GroupJoules, type IngestResult } from './ledger.js';
-export { type LedgerOptions, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
+export { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
 export { buildSnapshot, publishedPeriods, type SnapshotLabels } from './snapshot.js';
 export { bucketIndexOf, hourStartOf, HOUR_SECONDS } from './time.js';

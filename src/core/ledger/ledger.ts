@@ -1,7 +1,8 @@
 import type { HourRow, LedgerStats, RejectReason, Scope, SeriesSamples } from '../types.js';
 import { accountSeries, zeroCounts } from './account-series.js';
+import { groupKeyOf, newNamespaceGroups } from './cardinality.js';
 import { GroupAccount } from './group-account.js';
-import { type LedgerOptions, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
+import { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
 import { SeriesTable } from './series-table.js';
 import { bucketIndexOf, HOUR_SECONDS } from './time.js';
 
@@ -21,9 +22,6 @@ export interface GroupJoules {
   readonly joules: number;
 }
 
-/** Separator of label values in a group key. */
-const GROUP_SEP = '\u0001';
-
 /**
  * The pure accounting ledger: turns raw Kepler samples into exact per-group energy (total since the
  * origin, fine buckets for trailing windows, clock hours). A pure function of the samples: any split
@@ -37,6 +35,8 @@ export class Ledger {
   private readonly sorted: Record<Scope, GroupAccount[] | undefined> = { namespace: undefined, node: undefined };
   private readonly fineSlots: number;
   private readonly hourSlots: number;
+  /** The `__other__` group of namespaces beyond `maxNamespaces`, once needed. */
+  private overflow: GroupAccount | undefined;
   private wm = -Infinity;
   private readonly totals_ = { samples: 0, resets: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
 
@@ -52,7 +52,13 @@ export class Ledger {
     const counts = zeroCounts();
     const start = this.wm;
     let watermark = start;
-    for (const s of batch) {
+    let items: Iterable<SeriesSamples> = batch;
+    if (this.options.maxNamespaces !== undefined) {
+      const list = [...batch];
+      this.admit(list, this.options.maxNamespaces);
+      items = list;
+    }
+    for (const s of items) {
       const slot = this.series.slotOf(s.descriptor.key) ?? this.series.add(s.descriptor.key, this.groupFor(s));
       watermark = accountSeries(this.series, slot, s, this.options, counts, watermark, start);
     }
@@ -75,6 +81,11 @@ export class Ledger {
   /** Newest sample time accounted (max over series), unix seconds; undefined before the first. */
   get watermark(): number | undefined {
     return this.wm === -Infinity ? undefined : this.wm;
+  }
+
+  /** Tracked series whose namespace is beyond `maxNamespaces` and books into `__other__` (0 without a cap). */
+  get overflowSeries(): number {
+    return this.overflow?.seriesCount ?? 0;
   }
 
   /** Running counters since the ledger was created. */
@@ -157,16 +168,40 @@ export class Ledger {
 
   private groupFor(s: SeriesSamples): GroupAccount {
     const { scope, group } = s.descriptor;
-    const key = group.join(GROUP_SEP);
-    const accounts = this.scopes[scope];
-    let account = accounts.get(key);
-    if (account === undefined) {
-      const bucketsPerHour = HOUR_SECONDS / this.options.bucketSeconds;
-      account = new GroupAccount(key, Object.freeze([...group]), this.fineSlots, this.hourSlots, bucketsPerHour);
-      accounts.set(key, account);
-      this.sorted[scope] = undefined;
-    }
+    const key = groupKeyOf(group);
+    const account = this.scopes[scope].get(key);
+    if (account !== undefined) return account;
+    // Under a cap, `admit` has already created the account of every admitted new group.
+    if (scope === 'namespace' && this.options.maxNamespaces !== undefined) return this.overflowGroup(group.length);
+    return this.createGroup(scope, group);
+  }
+
+  private createGroup(scope: Scope, labels: readonly string[]): GroupAccount {
+    const key = groupKeyOf(labels);
+    const bucketsPerHour = HOUR_SECONDS / this.options.bucketSeconds;
+    const account = new GroupAccount(key, Object.freeze([...labels]), this.fineSlots, this.hourSlots, bucketsPerHour);
+    this.scopes[scope].set(key, account);
+    this.sorted[scope] = undefined;
     return account;
+  }
+
+  /** Creates accounts for the new namespace groups of `batch` that fit under the cap (see `cardinality.ts`). */
+  private admit(batch: readonly SeriesSamples[], cap: number): void {
+    const accounts = this.scopes.namespace;
+    const fresh = newNamespaceGroups(batch, (k) => this.series.slotOf(k) !== undefined, (k) => accounts.has(k));
+    if (fresh.length === 0) return;
+    const labelsOf = new Map(batch.map((s) => [groupKeyOf(s.descriptor.group), s.descriptor.group]));
+    for (const key of fresh) {
+      if (accounts.size - (this.overflow === undefined ? 0 : 1) >= cap) break;
+      this.createGroup('namespace', labelsOf.get(key)!);
+    }
+  }
+
+  private overflowGroup(labelCount: number): GroupAccount {
+    if (this.overflow === undefined) {
+      this.overflow = this.createGroup('namespace', new Array<string>(labelCount).fill(OVERFLOW_LABEL_VALUE));
+    }
+    return this.overflow;
   }
 
   private sortedGroups(scope: Scope): GroupAccount[] {
@@ -188,6 +223,17 @@ export class Ledger {
         g.fine.releaseBefore(oldestBucket);
         g.hours.releaseBefore(oldestHour);
       }
+    }
+    if (this.options.maxNamespaces !== undefined) this.freeNamespaceSlots();
+  }
+
+  /** Under a cap: forgets namespace groups that no series books into and whose buckets hold nothing. */
+  private freeNamespaceSlots(): void {
+    const accounts = this.scopes.namespace;
+    for (const [key, g] of accounts) {
+      if (g === this.overflow || g.seriesCount > 0 || !g.fine.empty || !g.hours.empty) continue;
+      accounts.delete(key);
+      this.sorted.namespace = undefined;
     }
   }
 }

@@ -14,6 +14,11 @@ export interface LedgerOptions {
   readonly newSeriesGraceSeconds?: number;
   /** Series silent for longer than this (watermark time) are dropped (default: the retention). */
   readonly seriesTtlSeconds?: number;
+  /**
+   * Cap on namespace-scope groups (default: none). New groups beyond it book into one overflow group
+   * whose labels are all {@link OVERFLOW_LABEL_VALUE}; see `cardinality.ts`.
+   */
+  readonly maxNamespaces?: number;
 }
 
 /** {@link LedgerOptions} with defaults applied and validated. */
@@ -25,7 +30,12 @@ export interface ResolvedLedgerOptions {
   readonly maxSeriesPowerWatts: number;
   readonly newSeriesGraceSeconds: number;
   readonly seriesTtlSeconds: number;
+  /** Undefined when namespaces are not capped. */
+  readonly maxNamespaces: number | undefined;
 }
+
+/** Label value of the overflow group that sums the namespaces beyond `maxNamespaces`. */
+export const OVERFLOW_LABEL_VALUE = '__other__';
 
 const HOUR = 3600;
 
@@ -55,6 +65,10 @@ export function resolveLedgerOptions(options: LedgerOptions): ResolvedLedgerOpti
   if (!(seriesTtlSeconds > 0) || !Number.isFinite(seriesTtlSeconds)) {
     fail(`seriesTtlSeconds must be positive, got ${seriesTtlSeconds}`);
   }
+  const maxNamespaces = options.maxNamespaces;
+  if (maxNamespaces !== undefined && !(Number.isInteger(maxNamespaces) && maxNamespaces >= 1)) {
+    fail(`maxNamespaces must be a positive integer, got ${maxNamespaces}`);
+  }
   if (options.windows.length === 0) fail('at least one window is required');
   const labels = new Set<string>();
   for (const w of options.windows) {
@@ -74,5 +88,6 @@ export function resolveLedgerOptions(options: LedgerOptions): ResolvedLedgerOpti
     maxSeriesPowerWatts,
     newSeriesGraceSeconds,
     seriesTtlSeconds,
+    maxNamespaces,
   });
 }

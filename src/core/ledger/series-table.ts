@@ -39,6 +39,7 @@ export class SeriesTable {
     this.slotByKey.set(key, slot);
     this.keys[slot] = key;
     this.group[slot] = group;
+    group.seriesCount++;
     this.cursor[slot] = -Infinity;
     this.prevTime[slot] = NaN;
     this.prevValue[slot] = NaN;
@@ -54,6 +55,7 @@ export class SeriesTable {
       if (key === undefined || !(watermark - this.cursor[slot]! > ttl)) continue;
       this.slotByKey.delete(key);
       keys[slot] = undefined;
+      this.group[slot]!.seriesCount--;
       this.group[slot] = undefined;
       this.freeSlots.push(slot);
       dropped++;
