@@ -1,0 +1,116 @@
+/**
+ * The Grafana dashboard: committed files equal the generator's output, the sidecar ConfigMap carries the
+ * same JSON, every query is valid PromQL (promtool) and uses only series the service exposes or the
+ * generated recording rules record.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { renderDashboardConfigMap, renderDashboardJson } from '../../src/dashboard/render.js';
+import { APP_NAMESPACE, DASHBOARD_OUTPUTS } from '../../src/dashboard/write.js';
+import { ALL_METRICS } from '../../src/exposition/names.js';
+import { requireBinary } from '../support/binary.js';
+import { metricNames, seriesOf } from './promql-names.js';
+import { APP_DIR, ROOT } from './tree.js';
+
+const RULES_FILE = path.join(ROOT, 'rules', 'energy-ledger.rules.yaml');
+const committed = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+
+interface Panel {
+  title: string;
+  targets?: { expr: string }[];
+  panels?: Panel[];
+}
+const dashboard = () => JSON.parse(committed(DASHBOARD_OUTPUTS.json)) as { panels: Panel[]; templating: { list: { definition?: string }[] } };
+const panels = (list: Panel[]): Panel[] => list.flatMap((p) => [p, ...panels(p.panels ?? [])]);
+const queries = () => [
+  ...panels(dashboard().panels).flatMap((p) => (p.targets ?? []).map((t) => ({ where: p.title, expr: t.expr }))),
+  ...dashboard().templating.list.flatMap((v) => (v.definition === undefined ? [] : [{ where: 'variable', expr: v.definition }])),
+];
+
+/** Series names the service exposes, plus the names the rules generator records (when it has run). */
+function knownSeries(): Set<string> {
+  const known = new Set(ALL_METRICS.flatMap(seriesOf));
+  if (existsSync(RULES_FILE)) {
+    const rules = parse(readFileSync(RULES_FILE, 'utf8')) as { groups: { rules: { record?: string }[] }[] };
+    for (const group of rules.groups) for (const rule of group.rules) if (rule.record) known.add(rule.record);
+  }
+  return known;
+}
+
+/** Metric names of `exprs` that are not known series. */
+const unknownNames = (exprs: readonly string[]) => exprs.flatMap(metricNames).filter((n) => !knownSeries().has(n));
+
+describe('the committed dashboard', () => {
+  it('equals the generator’s output (regenerate with `npx tsx src/dashboard/write.ts`)', () => {
+    expect(committed(DASHBOARD_OUTPUTS.json)).toBe(renderDashboardJson());
+    expect(committed(DASHBOARD_OUTPUTS.configMap)).toBe(renderDashboardConfigMap({ namespace: APP_NAMESPACE }));
+  });
+
+  it('is shipped in the app folder as a ConfigMap labelled for the Grafana sidecar, holding the same JSON', () => {
+    expect(path.resolve(ROOT, DASHBOARD_OUTPUTS.configMap).startsWith(APP_DIR)).toBe(true);
+    const configMap = parse(committed(DASHBOARD_OUTPUTS.configMap)) as { metadata: { labels: Record<string, string> }; data: Record<string, string> };
+    expect(configMap.metadata.labels.grafana_dashboard).toBe('1');
+    expect(Object.values(configMap.data).map((json) => JSON.parse(json))).toEqual([dashboard()]);
+  });
+
+  it('has the panels the issue asks for', () => {
+    const titles = panels(dashboard().panels).map((p) => p.title);
+    expect(titles).toEqual(
+      expect.arrayContaining(['Namespace power now', 'Energy per hour, last 24 h', 'Top namespaces, last 24 h', 'Node power now', 'Last poll', 'Poll errors by reason', 'Watermark lag']),
+    );
+  });
+
+  it('queries only series the service exposes or the generated recording rules record', () => {
+    const exprs = queries().map((q) => q.expr);
+    expect(exprs.length).toBeGreaterThanOrEqual(10);
+    expect(unknownNames(exprs)).toEqual([]);
+    expect(new Set(exprs.flatMap(metricNames)).size).toBeGreaterThanOrEqual(8);
+  });
+
+  it('would flag a query on a series nobody exposes (so the check above can fail)', () => {
+    expect(unknownNames(['sum(rate(kepler_pod_cpu_joules_total[5m]))', 'energy_ledger_namespace_energy_watts'])).toEqual([
+      'kepler_pod_cpu_joules_total',
+      'energy_ledger_namespace_energy_watts',
+    ]);
+  });
+
+  it('uses only label values the service emits: periods current_hour/previous_hour, windows from the deployed config', () => {
+    const exprs = queries().map((q) => q.expr).join('\n');
+    const windows = [...exprs.matchAll(/window="([^"]+)"/g)].map((m) => m[1]);
+    const periods = [...exprs.matchAll(/period="([^"]+)"/g)].map((m) => m[1]);
+    expect(windows.length).toBeGreaterThan(0);
+    const configWindows = /^windows: \[(.*)\]$/m.exec(readFileSync(path.join(APP_DIR, 'config.yaml'), 'utf8'))?.[1]?.split(/,\s*/);
+    expect(configWindows).toEqual(expect.arrayContaining(windows));
+    expect(periods.length).toBeGreaterThan(0);
+    for (const p of periods) expect(['current_hour', 'previous_hour']).toContain(p);
+  });
+
+  describe('PromQL syntax (promtool check rules)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'energy-ledger-dashboard-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** Runs promtool on the queries, Grafana variables replaced by what Grafana would send. */
+    const check = (exprs: readonly string[]) => {
+      const expand = (e: string) => e.replaceAll('$__rate_interval', '2m').replaceAll('$namespace', '.*');
+      const rules = { groups: [{ name: 'dashboard', rules: exprs.map((e, i) => ({ record: `dashboard:query:${i}`, expr: expand(e) })) }] };
+      const file = path.join(dir, `rules-${exprs.length}.yaml`);
+      writeFileSync(file, stringify(rules));
+      return execFileSync(requireBinary('promtool', 'prometheus'), ['check', 'rules', file], { encoding: 'utf8', stdio: 'pipe' });
+    };
+
+    it('accepts every panel query', () => {
+      const exprs = queries()
+        .filter((q) => q.where !== 'variable')
+        .map((q) => q.expr);
+      expect(check(exprs)).toContain(`SUCCESS: ${exprs.length} rules found`);
+    });
+
+    it('rejects a malformed query (so the check above can fail)', () => {
+      expect(() => check(['sum(rate(energy_ledger_up[5m])'])).toThrow();
+    });
+  });
+});
