@@ -55,7 +55,10 @@ export class KeplerReader {
   async detect(now: number, signal?: AbortSignal): Promise<DetectedSchema[]> {
     if (this.options.schema === 'auto') {
       const present = await this.options.source.presentMetricNames(DETECTION_METRIC_NAMES, signal);
-      this.use(detectSchemas(present));
+      const found = detectSchemas(present);
+      // An empty answer (Kepler not scraped in the last 5 min, a proxy's empty reply) keeps the schemas
+      // already detected, so their samples are still read when they come back.
+      if (found.length > 0 || this.schemas.length === 0) this.use(found);
     }
     return Promise.all(this.schemas.map(async (schema) => ({ schema, version: await this.version(schema, now, signal) })));
   }

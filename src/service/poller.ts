@@ -83,7 +83,8 @@ export class Poller {
         const from = start + i * this.options.chunkSeconds;
         const to = Math.min(end, from + this.options.chunkSeconds);
         const result = ledger.ingest(this.baseline.apply(await reader.read(from, to, signal)));
-        this.readEnd = to;
+        // Until a schema is detected nothing was read: the first read still starts at the origin.
+        if (reader.activeSchemas.length > 0) this.readEnd = to;
         // Publish as we go, so a long backfill already shows what it has read.
         if (i + 1 < chunks) this.snapshotValue = buildSnapshot(ledger, this.options.labels);
         if (first) logger.info({ chunk: i + 1, chunks, to: new Date(to * 1000).toISOString(), accepted: result.accepted }, 'backfill progress');

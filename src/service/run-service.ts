@@ -62,7 +62,9 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     isReady: () => (poller.ready ? { ready: true } : { ready: false, reason: 'backfill not complete' }),
     snapshot: () => poller.snapshot,
     hours: (q) => {
-      const rows = ledger.hours('namespace', q.from ?? ledger.options.origin, q.to ?? Number.MAX_SAFE_INTEGER);
+      // Rows are hours with from <= hourStart < to; the ledger takes hour-aligned bounds.
+      const ceilHour = (t: number) => -hourStart(-t);
+      const rows = ledger.hours('namespace', ceilHour(q.from ?? ledger.options.origin), ceilHour(q.to ?? 2 ** 52));
       const nsIndex = labels.namespaceLabels.indexOf('namespace');
       return q.namespace === undefined ? rows : rows.filter((r) => r.labels[nsIndex] === q.namespace);
     },
