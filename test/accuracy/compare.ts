@@ -53,7 +53,7 @@ export function compareHours(ledgerRows: readonly HourRow[], truthRows: readonly
   return out;
 }
 
-/** Per-group totals over all compared hours, with their relative errors. */
+/** Per-group totals over all compared hours, with their relative errors (`hourStart`: the first hour). */
 export function compareTotals(hours: readonly HourComparison[]): HourComparison[] {
   const byGroup = new Map<string, { ledger: number; truth: number; unobservable: number }>();
   for (const h of hours) {
@@ -64,7 +64,7 @@ export function compareTotals(hours: readonly HourComparison[]): HourComparison[
     byGroup.set(h.group, g);
   }
   return [...byGroup].map(([group, g]) => ({
-    hourStart: hours[0]?.hourStart ?? 0,
+    hourStart: Math.min(...hours.map((h) => h.hourStart)),
     group,
     ...g,
     error: relative(g.ledger, g.truth - g.unobservable),
