@@ -1,9 +1,15 @@
 /** Short descriptions of values and key paths for configuration messages. */
 
+/** Longest text shown in a message. */
+const MAX_SHOWN = 60;
+
 /** Describes a raw value for a message: `"5x"`, `the number 30`, `a list`, `nothing`. */
 export function describeValue(value: unknown): string {
   if (value === undefined || value === null) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') {
+    // Long text (a binary file read as YAML, a pasted blob) is cut so the message stays one readable line.
+    return value.length > MAX_SHOWN ? `${JSON.stringify(value.slice(0, MAX_SHOWN))}… (${value.length} characters)` : JSON.stringify(value);
+  }
   if (typeof value === 'number' || typeof value === 'bigint') return `the number ${String(value)}`;
   if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'a list';
