@@ -104,7 +104,8 @@ function table(r: Run): string {
     ['namespace-hours, all, vs full truth', r.namespaces.map((h) => h.errorFull)],
     ['namespace 24 h totals', compareTotals(r.namespaces).map((h) => h.error)],
     ['namespace 24 h totals, vs full truth', compareTotals(r.namespaces).map((h) => h.errorFull)],
-    ['node-hours', r.nodes.map((h) => h.error)],
+    ['node-hours, no gap', r.nodes.filter((h) => !gapAffects(s, h.hourStart)).map((h) => h.error)],
+    ['node-hours, a gap affects', r.nodes.filter((h) => gapAffects(s, h.hourStart)).map((h) => h.error)],
     ['node 24 h totals', compareTotals(r.nodes).map((h) => h.error)],
   ];
   const lines = [
