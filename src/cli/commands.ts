@@ -51,4 +51,5 @@ export const IMPLEMENTATIONS: CommandImplementations = {
   serve: async () => (await import('../service/serve.js')).serve,
   demo: async () => (await import('../demo/demo.js')).demo,
   report: async () => (await import('../report/report.js')).report,
+  rules: async () => (await import('../rules/command.js')).rules,
 };

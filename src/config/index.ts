@@ -1,5 +1,6 @@
 /** Configuration: schema, defaults, layered loading (defaults < file < environment < flags), errors. */
 export { DEFAULTS } from './schema.js';
+export { DEFAULT_RULES } from './to-config.js';
 export { loadConfig, type ConfigInputs } from './load.js';
 export { loadConfigFile } from './load-file.js';
 export { ConfigError, formatProblem, type ConfigProblem, type ProblemSource } from './problem.js';
@@ -7,6 +8,7 @@ export { CONFIG_FILE_ENV, CONFIG_FLAGS, ENV_VARIABLES, type ConfigFlagName, type
 export { REDACTED, redactConfig, summarizeConfig } from './redact.js';
 export type {
   BasicAuthConfig,
+  BurnRateWindow,
   CarbonConfig,
   Config,
   CostConfig,
@@ -15,7 +17,9 @@ export type {
   KeplerSchemaSetting,
   ListenAddress,
   LogLevel,
+  NamespaceRules,
   PrometheusConfig,
+  RulesConfig,
   TlsConfig,
   WindowSpec,
 } from './types.js';

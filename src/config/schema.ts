@@ -3,6 +3,7 @@
  * strict: an unknown key is an error. Durations are parsed to seconds; windows keep their labels.
  */
 import { z } from 'zod';
+import { formatDuration } from '../core/duration.js';
 import { describeValue } from './describe.js';
 import { duration, expected, headerName, httpUrl, labelName, listenAddress, nonEmpty, selector, timeZone, uniqueList, windowSpec } from './fields.js';
 
@@ -35,6 +36,20 @@ export const DEFAULTS = {
     max_series_power_watts: 5000,
   },
   log_level: 'info',
+  rules: {
+    evaluation_interval: '1m',
+    service_selector: '{job="energy-ledger"}',
+    hourly_threshold_wh: 1000,
+    burn_rate: {
+      fast: { long_window: '1h', short_window: '5m', factor: 4, for: '2m', severity: 'critical' },
+      slow: { long_window: '6h', short_window: '30m', factor: 1.5, for: '15m', severity: 'warning' },
+    },
+    for: { hourly_energy_high: '0s', down: '5m', absent: '15m', polls_failing: '5m', watermark_lagging: '5m', kepler_absent: '10m' },
+    watermark_max_lag: '10m',
+    runbook_url: 'https://github.com/energy-ledger/energy-ledger/blob/main/README.md',
+    kepler_group: false,
+    prometheus_rule: { name: 'energy-ledger' },
+  },
 } as const;
 
 /** Labels of the exposed metrics themselves, which a grouping label must not shadow. */
@@ -126,6 +141,74 @@ const groupBy = nonEmptyList(labelName).superRefine((labels, ctx) => {
   if (!labels.includes('namespace')) ctx.addIssue({ code: 'custom', message: 'must contain namespace', input: labels });
 });
 
+/** A Kubernetes namespace name (DNS-1123 label). */
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const severity = oneOf(['critical', 'warning', 'info']);
+const energyWh = number({ min: 0, exclusive: true });
+
+function burnWindow(defaults: { long_window: string; short_window: string; factor: number; for: string; severity: 'critical' | 'warning' | 'info' }) {
+  return mapping({
+    long_window: duration({ atLeast: 300 }).prefault(defaults.long_window),
+    short_window: duration({ atLeast: 300 }).prefault(defaults.short_window),
+    factor: number({ min: 0, exclusive: true }).prefault(defaults.factor),
+    for: duration({ allowZero: true }).prefault(defaults.for),
+    severity: severity.prefault(defaults.severity),
+  })
+    .superRefine((w, ctx) => {
+      if (w.short_window >= w.long_window) ctx.addIssue({ code: 'custom', message: 'must be shorter than long_window', path: ['short_window'], input: w.short_window });
+    })
+    .prefault({});
+}
+
+const forDefaults = DEFAULTS.rules.for;
+/** `rules:` thresholds, budgets and metadata of the generated recording rules and alerts (`energy-ledger rules`). */
+export const RULES_SCHEMA = mapping({
+  evaluation_interval: duration().prefault(DEFAULTS.rules.evaluation_interval),
+  service_selector: selector.prefault(DEFAULTS.rules.service_selector),
+  hourly_threshold_wh: energyWh.prefault(DEFAULTS.rules.hourly_threshold_wh),
+  namespaces: z
+    .record(z.string().regex(NAMESPACE_NAME), mapping({ hourly_threshold_wh: energyWh.optional(), daily_budget_wh: energyWh.optional() }), {
+      error: (issue) =>
+        issue.code === 'invalid_key'
+          ? `${got(issue)} is not a valid namespace name (lowercase letters, digits and -, at most 63)`
+          : wrongType('a mapping of namespace names to settings')(issue),
+    })
+    .prefault({}),
+  burn_rate: mapping({ fast: burnWindow(DEFAULTS.rules.burn_rate.fast), slow: burnWindow(DEFAULTS.rules.burn_rate.slow) }).prefault({}),
+  for: mapping({
+    hourly_energy_high: duration({ allowZero: true }).prefault(forDefaults.hourly_energy_high),
+    down: duration({ allowZero: true }).prefault(forDefaults.down),
+    absent: duration({ allowZero: true }).prefault(forDefaults.absent),
+    polls_failing: duration({ allowZero: true }).prefault(forDefaults.polls_failing),
+    watermark_lagging: duration({ allowZero: true }).prefault(forDefaults.watermark_lagging),
+    kepler_absent: duration({ allowZero: true }).prefault(forDefaults.kepler_absent),
+  }).prefault({}),
+  watermark_max_lag: duration().prefault(DEFAULTS.rules.watermark_max_lag),
+  runbook_url: httpUrl.prefault(DEFAULTS.rules.runbook_url),
+  kepler_group: boolean.prefault(DEFAULTS.rules.kepler_group),
+  prometheus_rule: mapping({
+    name: z.string({ error: wrongType('a Kubernetes object name') }).regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: (issue) => `${got(issue)} is not a valid Kubernetes object name` }).prefault(DEFAULTS.rules.prometheus_rule.name),
+    namespace: z.string({ error: wrongType('a namespace name') }).regex(NAMESPACE_NAME, { error: (issue) => `${got(issue)} is not a valid namespace name` }).optional(),
+    labels: z.record(z.string(), z.string({ error: wrongType('a string') }), { error: wrongType('a mapping of label names to values') }).prefault({}),
+  }).prefault({}),
+}).superRefine((r, ctx) => {
+  // Windows are averaged over recordings made every evaluation_interval, so they must be whole multiples of it.
+  const step = r.evaluation_interval;
+  if (3600 % step !== 0) {
+    ctx.addIssue({ code: 'custom', message: `must divide 1h (the hourly recordings average over it), got ${formatDuration(step)}`, path: ['evaluation_interval'], input: step });
+    return;
+  }
+  for (const speed of ['fast', 'slow'] as const) {
+    for (const key of ['long_window', 'short_window'] as const) {
+      const seconds = r.burn_rate[speed][key];
+      if (seconds % step !== 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a multiple of evaluation_interval (${formatDuration(step)}), got ${formatDuration(seconds)}`, path: ['burn_rate', speed, key], input: seconds });
+      }
+    }
+  }
+});
+
 /** Top-level keys and their schemas; each is validated on its own so that every problem is reported. */
 export const TOP_LEVEL = {
   prometheus: prometheus.prefault({}),
@@ -145,6 +228,7 @@ export const TOP_LEVEL = {
     price_per_kwh: number({ min: 0 }).optional(),
     currency: z.string({ error: wrongType('a currency code such as EUR') }).regex(/^[A-Z]{3}$/, { error: (issue) => `expected a 3-letter ISO 4217 code such as EUR, got ${got(issue)}` }).optional(),
   }).optional(),
+  rules: RULES_SCHEMA.optional(),
 } as const;
 
 /** The whole file; used for its output type and for key suggestions. */

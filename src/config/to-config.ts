@@ -1,6 +1,6 @@
 /** Maps the parsed file (snake_case YAML keys) to the typed `Config` (camelCase, units in names). */
-import type { ParsedConfig } from './schema.js';
-import type { Config } from './types.js';
+import { RULES_SCHEMA, type ParsedConfig } from './schema.js';
+import type { BurnRateWindow, Config, RulesConfig } from './types.js';
 
 /** Drops keys whose value is undefined, so optional settings are absent rather than undefined. */
 function defined<T extends object>(value: T): T {
@@ -51,5 +51,40 @@ export function toConfig(parsed: ParsedConfig): Config {
     logLevel: parsed.log_level,
     carbon: parsed.carbon && defined({ intensityGPerKwh: parsed.carbon.intensity_g_per_kwh, pue: parsed.carbon.pue }),
     cost: parsed.cost && defined({ pricePerKwh: parsed.cost.price_per_kwh, currency: parsed.cost.currency }),
+    rules: parsed.rules && toRulesConfig(parsed.rules),
   });
 }
+
+type ParsedRules = NonNullable<ParsedConfig['rules']>;
+
+function toBurnRateWindow(w: ParsedRules['burn_rate']['fast']): BurnRateWindow {
+  return { longWindowSeconds: w.long_window, shortWindowSeconds: w.short_window, factor: w.factor, forSeconds: w.for, severity: w.severity };
+}
+
+/** The typed `rules:` section. */
+export function toRulesConfig(r: ParsedRules): RulesConfig {
+  return {
+    evaluationIntervalSeconds: r.evaluation_interval,
+    serviceSelector: r.service_selector,
+    hourlyThresholdWh: r.hourly_threshold_wh,
+    namespaces: Object.fromEntries(
+      Object.entries(r.namespaces).map(([ns, n]) => [ns, defined({ hourlyThresholdWh: n.hourly_threshold_wh, dailyBudgetWh: n.daily_budget_wh })]),
+    ),
+    burnRate: { fast: toBurnRateWindow(r.burn_rate.fast), slow: toBurnRateWindow(r.burn_rate.slow) },
+    forSeconds: {
+      hourlyEnergyHigh: r.for.hourly_energy_high,
+      down: r.for.down,
+      absent: r.for.absent,
+      pollsFailing: r.for.polls_failing,
+      watermarkLagging: r.for.watermark_lagging,
+      keplerAbsent: r.for.kepler_absent,
+    },
+    watermarkMaxLagSeconds: r.watermark_max_lag,
+    runbookUrl: r.runbook_url,
+    keplerGroup: r.kepler_group,
+    prometheusRule: defined({ name: r.prometheus_rule.name, namespace: r.prometheus_rule.namespace, labels: r.prometheus_rule.labels }),
+  };
+}
+
+/** The rules settings when the config has no `rules:` section. */
+export const DEFAULT_RULES: RulesConfig = toRulesConfig(RULES_SCHEMA.parse({}));

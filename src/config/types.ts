@@ -91,6 +91,52 @@ export interface CostConfig {
   readonly currency?: string;
 }
 
+/** One multi-window burn-rate alert on daily energy budgets: both windows must burn faster than `factor`. */
+export interface BurnRateWindow {
+  readonly longWindowSeconds: number;
+  readonly shortWindowSeconds: number;
+  /** Multiple of the sustainable pace (the daily budget spread evenly over 24 h). */
+  readonly factor: number;
+  readonly forSeconds: number;
+  readonly severity: 'critical' | 'warning' | 'info';
+}
+
+/** Per-namespace alert settings. */
+export interface NamespaceRules {
+  /** Overrides the default hourly threshold. */
+  readonly hourlyThresholdWh?: number;
+  /** Daily (rolling 24 h) energy budget; budget burn alerts exist only for namespaces that have one. */
+  readonly dailyBudgetWh?: number;
+}
+
+/** Settings of the generated recording rules and alerts (`energy-ledger rules`). */
+export interface RulesConfig {
+  /** Interval of every generated group; windows are multiples of it. */
+  readonly evaluationIntervalSeconds: number;
+  /** Matchers selecting the service's own series (its scrape job), e.g. `{job="energy-ledger"}`. */
+  readonly serviceSelector: string;
+  /** Default threshold of a namespace's previous clock hour. */
+  readonly hourlyThresholdWh: number;
+  readonly namespaces: Readonly<Record<string, NamespaceRules>>;
+  readonly burnRate: { readonly fast: BurnRateWindow; readonly slow: BurnRateWindow };
+  /** Pending durations (`for`) of the other alerts. */
+  readonly forSeconds: {
+    readonly hourlyEnergyHigh: number;
+    readonly down: number;
+    readonly absent: number;
+    readonly pollsFailing: number;
+    readonly watermarkLagging: number;
+    readonly keplerAbsent: number;
+  };
+  readonly watermarkMaxLagSeconds: number;
+  /** Base of every alert's `runbook_url`; the alert's anchor is appended (`#energyledgerdown`). */
+  readonly runbookUrl: string;
+  /** Also generate the group of recordings straight over Kepler's counters (clusters without the service). */
+  readonly keplerGroup: boolean;
+  /** Metadata of the generated PrometheusRule. */
+  readonly prometheusRule: { readonly name: string; readonly namespace?: string; readonly labels: Readonly<Record<string, string>> };
+}
+
 /** The validated, effective configuration: defaults < YAML file < environment < flags. Durations are seconds. */
 export interface Config {
   readonly prometheus: PrometheusConfig;
@@ -115,4 +161,6 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly carbon?: CarbonConfig;
   readonly cost?: CostConfig;
+  /** Present when the file has a `rules:` section; `energy-ledger rules` falls back to `DEFAULT_RULES`. */
+  readonly rules?: RulesConfig;
 }

@@ -1,0 +1,83 @@
+/**
+ * The optional group for clusters that do not run the service: per-component namespace power straight
+ * from Kepler's series (per schema), then the same cheap chain as the service group. It inherits
+ * `increase()`-style estimates (extrapolation, lost boundary deltas, short-lived pods, the v0.10+
+ * running→terminated split); the service's ledger is exact, these recordings are not.
+ */
+import type { Config, RulesConfig } from '../config/types.js';
+import { SCHEMA_SPECS, type MetricSpec, type SchemaSpec } from '../core/schema/index.js';
+import type { Component, SchemaId } from '../core/types.js';
+import type { RecordingRule, RuleGroup } from './model.js';
+import { GROUPS, KEPLER_RECORDS as K, LABEL_COMPONENT, LABEL_KEPLER_SCHEMA } from './names.js';
+import { DAY, HOUR, meanOver } from './service-group.js';
+import { dur, eq, matchersOf, num, selectorOf } from './promql.js';
+
+/** One input of a component recording: a Kepler metric restricted to one component. */
+export interface KeplerInput {
+  readonly schema: SchemaId;
+  readonly spec: MetricSpec;
+  readonly schemaSpec: SchemaSpec;
+  readonly component: Component;
+  /** Matchers that pick the component (`zone`, `mode`), without the user selector. */
+  readonly matchers: readonly string[];
+}
+
+/** Schemas the group covers: the configured one, or all of them for `auto`. */
+export function keplerSchemas(config: Config): SchemaId[] {
+  return config.kepler.schema === 'auto' ? SCHEMA_SPECS.map((s) => s.id) : [config.kepler.schema];
+}
+
+/** Every (schema, metric, component) the group reads, in catalogue order. */
+export function keplerInputs(config: Config): KeplerInput[] {
+  const { components, modes } = config.kepler;
+  const out: KeplerInput[] = [];
+  for (const schemaSpec of SCHEMA_SPECS.filter((s) => keplerSchemas(config).includes(s.id))) {
+    for (const spec of schemaSpec.metrics.filter((m) => m.scope === 'namespace')) {
+      // The empty alternative keeps v0.4–v0.4.1 series, which have no `mode` label.
+      const mode = spec.hasMode === true ? [`mode=~"${[...modes, ''].join('|')}"`] : [];
+      const picks: [Component, string[]][] = spec.zones
+        ? Object.entries(spec.zones).map(([zone, c]) => [c, [eq('zone', zone)]])
+        : spec.component !== undefined
+          ? [[spec.component, []]]
+          : [];
+      for (const [component, zone] of picks) {
+        if (components.includes(component)) out.push({ schema: schemaSpec.id, spec, schemaSpec, component, matchers: [...zone, ...mode] });
+      }
+    }
+  }
+  return out;
+}
+
+/** Labels the Kepler recordings keep: the extra grouping labels, then `namespace`. */
+export const keplerGroupLabels = (config: Config): string[] => [...config.groupBy.filter((l) => l !== 'namespace'), 'namespace'];
+
+function componentExpr(config: Config, input: KeplerInput): string {
+  const series = selectorOf(input.spec.name, [...input.matchers, ...matchersOf(config.prometheus.selector)]);
+  const perSeries =
+    input.spec.kind === 'counter' ? `rate(${series}[5m])` : `avg_over_time(${series}[5m])`;
+  // Kepler's target label `namespace` is its own namespace: the workload's comes from the schema's label.
+  const relabelled = `label_replace(${perSeries}, "namespace", "$1", "${input.schemaSpec.namespaceLabel}", "(.*)")`;
+  const summed = `sum by (${keplerGroupLabels(config).join(', ')}) (${relabelled})`;
+  // v0.3 gauges hold the energy of one Kepler sample period: mean power is mean energy / period.
+  return input.spec.kind === 'counter' ? summed : `${summed} * ${num(input.spec.toJoules)} / ${num(config.kepler.samplePeriodSeconds)}`;
+}
+
+/** The optional group of recordings over Kepler's counters. */
+export function keplerRecordingGroup(config: Config, rules: RulesConfig): RuleGroup {
+  const interval = rules.evaluationIntervalSeconds;
+  const components: RecordingRule[] = keplerInputs(config).map((input) => ({
+    record: K.componentPower,
+    expr: componentExpr(config, input),
+    labels: { [LABEL_COMPONENT]: input.component, [LABEL_KEPLER_SCHEMA]: input.schema },
+  }));
+  const out: RecordingRule[] = [
+    ...components,
+    { record: K.namespacePower, expr: `sum without (${LABEL_COMPONENT}, ${LABEL_KEPLER_SCHEMA}) (${K.componentPower})` },
+    { record: K.clusterPower, expr: `sum without (namespace) (${K.namespacePower})` },
+    { record: K.namespacePowerOver(HOUR), expr: meanOver(K.namespacePower, HOUR, interval) },
+    { record: K.namespacePowerOver(DAY), expr: meanOver(K.namespacePower, DAY, interval) },
+    { record: K.namespaceHourWh, expr: K.namespacePowerOver(HOUR) },
+    { record: K.namespaceDayWh, expr: `24 * ${K.namespacePowerOver(DAY)}` },
+  ];
+  return { name: GROUPS.kepler, interval: dur(interval), rules: out };
+}
