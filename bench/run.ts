@@ -4,9 +4,11 @@
  */
 import { accuracy } from './accuracy.js';
 import { coreIngest } from './core-ingest.js';
+import { pollCost } from './poll-cost.js';
+import { scrapeLatency } from './scrape-latency.js';
 import type { BenchModule, BenchRow } from './types.js';
 
-const MODULES: readonly BenchModule[] = [accuracy, coreIngest];
+const MODULES: readonly BenchModule[] = [accuracy, pollCost, scrapeLatency, coreIngest];
 
 function format(n: number | undefined): string {
   if (n === undefined) return '—';

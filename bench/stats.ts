@@ -26,6 +26,13 @@ export function gc(): void {
   collect();
 }
 
+/** `global.gc()` twice when node runs with `--expose-gc` (the bench driver does); a no-op otherwise (tests). */
+export function gcIfExposed(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  collect?.();
+  collect?.();
+}
+
 /** Seconds elapsed while awaiting `fn`. */
 export async function seconds<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
   const t0 = performance.now();

@@ -1,0 +1,183 @@
+/**
+ * One live poll end to end at 1k, 10k (and 100k with --full) Kepler series in a real Prometheus:
+ * `KeplerReader.read` over a `PrometheusSource` plus `ledger.ingest`, against the floor of the same
+ * HTTP requests (same POST forms and headers) whose bodies are only read, gunzipped and `JSON.parse`d.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback } from 'node:zlib';
+import { request } from 'undici';
+import { Ledger } from '../src/core/ledger/index.js';
+import { buildSelector, DEFAULT_CLASSIFY_OPTIONS, queriesFor } from '../src/core/schema/index.js';
+import { PrometheusClient } from '../src/prometheus/client.js';
+import { rangeSelector } from '../src/prometheus/selector.js';
+import { PrometheusSource } from '../src/prometheus/source.js';
+import { KeplerReader } from '../src/service/kepler-reader.js';
+import { createBlocksFromOpenMetrics } from '../test/support/blocks.js';
+import { startPrometheus } from '../test/support/prometheus-server.js';
+import { writeKeplerSeries } from './kepler-series.js';
+import { gcIfExposed, median } from './stats.js';
+import type { BenchModule, BenchOptions, BenchRow } from './types.js';
+
+const gunzip = promisify(gunzipCallback);
+const END = 1_767_312_000; // 2026-01-02T00:00:00Z
+const INTERVAL = 30;
+/** The service's default `overlap` (5 m): each poll re-reads this much. */
+const OVERLAP = 300;
+/** Samples per series, 15 s apart: 7.5 minutes, enough for the warm-up poll and the measured one. */
+const HISTORY = 30;
+
+/** What one measured operation cost. */
+export interface OpCost {
+  readonly seconds: number;
+  /** Longest event-loop delay seen while it ran, ms (10 ms resolution). */
+  readonly maxStallMs: number;
+  /** Highest `heapUsed` sampled while it ran (every 5 ms and at the end), bytes. */
+  readonly peakHeap: number;
+}
+
+/** Runs `fn` while watching the event loop and the heap. */
+export async function measure(fn: () => Promise<unknown>): Promise<OpCost> {
+  gcIfExposed();
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sample = (): void => void (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed));
+  const timer = setInterval(sample, 5);
+  histogram.enable();
+  const t0 = performance.now();
+  try {
+    await fn();
+    sample();
+  } finally {
+    clearInterval(timer);
+    histogram.disable();
+  }
+  return { seconds: (performance.now() - t0) / 1000, maxStallMs: histogram.max / 1e6, peakHeap };
+}
+
+/** The POST forms `PrometheusClient.query` sends for one `KeplerReader.read(start, end)` of v0.10+. */
+export function readForms(start: number, end: number): URLSearchParams[] {
+  return queriesFor('v0.10+', DEFAULT_CLASSIFY_OPTIONS).map(
+    (spec) =>
+      new URLSearchParams({
+        query: rangeSelector(buildSelector(spec), end - start),
+        time: end.toFixed(3),
+        timeout: '120000ms',
+        partial_response: 'false',
+        max_source_resolution: '0',
+      }),
+  );
+}
+
+/** The floor: the same requests, bodies read (gunzipped when gzip) and `JSON.parse`d; returns the series count. */
+export async function floorRead(url: string, forms: readonly URLSearchParams[]): Promise<number> {
+  const counts = await Promise.all(
+    forms.map(async (form) => {
+      const response = await request(`${url}/api/v1/query`, {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', 'accept-encoding': 'gzip' },
+        body: form.toString(),
+      });
+      let body = Buffer.from(await response.body.arrayBuffer());
+      if (response.headers['content-encoding'] === 'gzip') body = await gunzip(body);
+      const parsed = JSON.parse(body.toString('utf8')) as { data: { result: unknown[] } };
+      return parsed.data.result.length;
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+/** Ledger, reader and the warm-up poll before the measured one (the steady state of a running service). */
+async function warmLedger(reader: KeplerReader): Promise<Ledger> {
+  const ledger = new Ledger({ origin: END - 3600, windows: [{ label: '5m', seconds: 300 }, { label: '1h', seconds: 3600 }, { label: '24h', seconds: 86_400 }] });
+  ledger.ingest(await reader.read(END - INTERVAL - OVERLAP - INTERVAL, END - INTERVAL));
+  return ledger;
+}
+
+/** Measures polls at one size; the Prometheus at `url` holds `series` series. */
+export async function measurePolls(url: string, series: number, reps: number): Promise<{ poll: OpCost[]; floor: OpCost[]; retainedHeap: number }> {
+  const client = new PrometheusClient({ url, timeoutSeconds: 120 });
+  try {
+    const reader = new KeplerReader({ source: new PrometheusSource(client), schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
+    const forms = readForms(END - INTERVAL - OVERLAP, END);
+    const poll: OpCost[] = [];
+    const floor: OpCost[] = [];
+    let retainedHeap = 0;
+    for (let r = 0; r <= reps; r++) {
+      let seen = 0;
+      const f = await measure(async () => void (seen = await floorRead(url, forms)));
+      if (seen !== series) throw new Error(`floor read ${seen} series, want ${series}`);
+      const ledger = await warmLedger(reader);
+      const p = await measure(async () => ledger.ingest(await reader.read(END - INTERVAL - OVERLAP, END)));
+      if (ledger.stats().series !== series) throw new Error(`ledger tracks ${ledger.stats().series} series, want ${series}`);
+      if (r === 0) continue; // warm-up (JIT, connections, Prometheus' caches)
+      floor.push(f);
+      poll.push(p);
+      gcIfExposed();
+      retainedHeap = process.memoryUsage().heapUsed;
+    }
+    return { poll, floor, retainedHeap };
+  } finally {
+    await client.close();
+  }
+}
+
+async function run(opts: BenchOptions): Promise<BenchRow[]> {
+  const sizes = opts.full ? [1_000, 10_000, 100_000] : [1_000, 10_000];
+  const rows: BenchRow[] = [];
+  for (const size of sizes) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'energy-ledger-poll-'));
+    try {
+      const file = path.join(dir, 'series.om');
+      // 4 node series per node (100 nodes) come on top of the pod series.
+      const written = await writeKeplerSeries(file, { podSeries: size - 400, end: END, count: HISTORY });
+      await createBlocksFromOpenMetrics(file, path.join(dir, 'data'));
+      await rm(file);
+      opts.log?.(`poll-cost: ${written.series} series × ${HISTORY} samples in blocks`);
+      const prometheus = await startPrometheus({ storageDir: path.join(dir, 'data') });
+      try {
+        const { poll, floor, retainedHeap } = await measurePolls(prometheus.url, written.series, opts.full ? 5 : 3);
+        const label = `${size / 1000}k series`;
+        const pollS = median(poll.map((c) => c.seconds));
+        const floorS = median(floor.map((c) => c.seconds));
+        const big = size >= 100_000;
+        rows.push({
+          name: `${label}: one poll (read + ingest)`,
+          figure: pollS * 1000,
+          unit: 'ms',
+          baseline: floorS * 1000,
+          note: `${(OVERLAP + INTERVAL) / 60} min read (5 m overlap + 30 s), ${written.series * 22} samples, median of ${poll.length}; baseline: same requests, body gunzipped + JSON.parse`,
+          ...(big ? { goal: { text: '≤ 1.5× floor', met: pollS <= 1.5 * floorS } } : {}),
+        });
+        const stall = Math.max(...poll.map((c) => c.maxStallMs));
+        rows.push({
+          name: `${label}: longest event-loop stall while polling`,
+          figure: stall,
+          unit: 'ms',
+          baseline: Math.max(...floor.map((c) => c.maxStallMs)),
+          note: 'monitorEventLoopDelay max over all reps; baseline: the floor read',
+          goal: { text: '≤ 50 ms', met: stall <= 50 },
+        });
+        const peak = Math.max(...poll.map((c) => c.peakHeap)) / 2 ** 20;
+        rows.push({
+          name: `${label}: peak heapUsed while polling`,
+          figure: peak,
+          unit: 'MiB',
+          baseline: Math.max(...floor.map((c) => c.peakHeap)) / 2 ** 20,
+          note: `sampled every 5 ms; after gc with the ledger: ${(retainedHeap / 2 ** 20).toFixed(1)} MiB; baseline: the floor read`,
+          ...(big ? { goal: { text: '≤ 150 MiB', met: peak <= 150 } } : {}),
+        });
+      } finally {
+        await prometheus.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return rows;
+}
+
+export const pollCost: BenchModule = { name: 'poll-cost', run };
