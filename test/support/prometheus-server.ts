@@ -22,6 +22,8 @@ export interface StartPrometheusOptions {
   readonly retention?: string;
   /** More command-line flags. */
   readonly extraArgs?: readonly string[];
+  /** `rule_files` of the generated prometheus.yml (absolute paths); evaluated every `scrapeInterval` unless a group sets its own interval. */
+  readonly ruleFiles?: readonly string[];
 }
 
 /**
@@ -48,6 +50,7 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
     stringify({
       global: { scrape_interval: interval, evaluation_interval: interval },
       scrape_configs: options.scrapeConfigs ?? [],
+      ...(options.ruleFiles === undefined ? {} : { rule_files: options.ruleFiles }),
     }),
   );
   if (options.blocksFrom !== undefined) await createBlocksFromOpenMetrics(options.blocksFrom, dataDir);
