@@ -7,6 +7,9 @@
  * Measured (5,000 namespaces × 3 windows × 2 periods, 3 MB): rendering the ledger text takes ~25 ms once per
  * snapshot, where prom-client `collect()` with reset()+set() took 120–270 ms per scrape. Serve
  * `metricsChunks()`: the cached chunk is written as is; `metrics()` re-encodes 3 MB per call (~8 ms).
+ * Process and runtime metrics cost ~0.9 ms per render (event-loop lag waits a turn, /proc reads), 20×
+ * the service metrics: they are rendered at most once per `processMetricsMaxAgeMs` and shared by the
+ * scrapes in between (bench/RESULTS.md, scrape latency); the service metrics are always fresh.
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { LedgerSnapshot } from '../core/types.js';
@@ -30,10 +33,14 @@ export interface MetricsRegistryOptions {
   readonly namespaceLabels?: readonly string[];
   /** Configured node group labels; a snapshot with other labels makes `metrics()` throw. */
   readonly nodeLabels?: readonly string[];
+  /** How long a rendering of the process metrics is reused, ms (default 1000; 0 renders every scrape). */
+  readonly processMetricsMaxAgeMs?: number;
+  /** Clock for that reuse, ms; injectable for tests. */
+  readonly now?: () => number;
 }
 
 export interface MetricsRegistry {
-  /** Holds the service (and process) metrics; the ledger part is not registered in it. */
+  /** Holds the service (and process) metrics; the ledger part is not registered in it. Its own `metrics()` never reuses a rendering. */
   readonly registry: Registry;
   readonly service: ServiceMetrics;
   /** `text/plain; version=0.0.4; charset=utf-8`. */
@@ -46,13 +53,34 @@ export interface MetricsRegistry {
 
 /** Builds the `/metrics` registry over a snapshot accessor. */
 export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsRegistry {
-  const registry = new Registry();
+  const serviceRegistry = new Registry();
   const service = options.service ?? new ServiceMetrics(options.version);
-  service.registerIn(registry);
-  if (options.includeProcessMetrics ?? true) {
-    collectDefaultMetrics({ register: registry });
-    for (const name of LINTED_DEFAULT_METRICS) registry.removeSingleMetric(name);
+  service.registerIn(serviceRegistry);
+  const includeProcess = options.includeProcessMetrics ?? true;
+  const processRegistry = new Registry();
+  if (includeProcess) {
+    collectDefaultMetrics({ register: processRegistry });
+    for (const name of LINTED_DEFAULT_METRICS) processRegistry.removeSingleMetric(name);
   }
+  const registry = includeProcess ? Registry.merge([serviceRegistry, processRegistry]) : serviceRegistry;
+  const maxAgeMs = options.processMetricsMaxAgeMs ?? 1000;
+  const now = options.now ?? Date.now;
+  let processText: { at: number; text: Promise<string> } | undefined;
+  /** The process metrics, rendered again once the last rendering is older than the max age (concurrent scrapes share one). */
+  const processPart = (): Promise<string> => {
+    if (!includeProcess) return Promise.resolve('');
+    const t = now();
+    if (processText === undefined || !(t - processText.at < maxAgeMs)) {
+      const text = processRegistry.metrics();
+      processText = { at: t, text };
+      text.catch(() => (processText = undefined));
+    }
+    return processText.text;
+  };
+  const dynamicPart = async (): Promise<string> => {
+    const [serviceText, process] = await Promise.all([serviceRegistry.metrics(), processPart()]);
+    return serviceText + process;
+  };
   const textOptions = { namespaceLabels: options.namespaceLabels, nodeLabels: options.nodeLabels };
   let cached: { snapshot: LedgerSnapshot; text: string; bytes?: Buffer } | undefined;
 
@@ -68,12 +96,12 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
     contentType: PROMETHEUS_CONTENT_TYPE,
     async metrics() {
       const ledger = ledgerPart().text;
-      return ledger + (await registry.metrics());
+      return ledger + (await dynamicPart());
     },
     async metricsChunks() {
       const part = ledgerPart();
       part.bytes ??= Buffer.from(part.text, 'utf8');
-      return [part.bytes, Buffer.from(await registry.metrics(), 'utf8')];
+      return [part.bytes, Buffer.from(await dynamicPart(), 'utf8')];
     },
   };
 }
