@@ -181,7 +181,7 @@ export function buildDashboard(): Dashboard {
           name: 'namespace',
           label: 'Namespace',
           datasource: DATASOURCE,
-          query: { qryType: 1, query: `label_values(${METRICS.namespaceJoules.name}, namespace)`, refId: 'namespace' },
+          query: { query: `label_values(${METRICS.namespaceJoules.name}, namespace)`, refId: 'PrometheusVariableQueryEditor-VariableQuery' },
           definition: `label_values(${METRICS.namespaceJoules.name}, namespace)`,
           refresh: 2,
           sort: 1,

@@ -20,7 +20,9 @@ const RULES_FILE = path.join(ROOT, 'rules', 'energy-ledger.rules.yaml');
 const committed = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
 interface Panel {
+  id: number;
   title: string;
+  gridPos: { x: number; y: number; w: number; h: number };
   targets?: { expr: string }[];
   panels?: Panel[];
 }
@@ -62,6 +64,19 @@ describe('the committed dashboard', () => {
     expect(titles).toEqual(
       expect.arrayContaining(['Namespace power now', 'Energy per hour, last 24 h', 'Top namespaces, last 24 h', 'Node power now', 'Last poll', 'Poll errors by reason', 'Watermark lag']),
     );
+  });
+
+  it('lays panels out on the 24-column grid with unique ids and no overlaps', () => {
+    const all = panels(dashboard().panels);
+    expect(new Set(all.map((p) => p.id)).size).toBe(all.length);
+    for (const p of all) expect(p.gridPos.x + p.gridPos.w, p.title).toBeLessThanOrEqual(24);
+    const cells = new Set<string>();
+    for (const p of all)
+      for (let x = p.gridPos.x; x < p.gridPos.x + p.gridPos.w; x++)
+        for (let y = p.gridPos.y; y < p.gridPos.y + p.gridPos.h; y++) {
+          expect(cells.has(`${x},${y}`), `${p.title} overlaps at ${x},${y}`).toBe(false);
+          cells.add(`${x},${y}`);
+        }
   });
 
   it('queries only series the service exposes or the generated recording rules record', () => {
