@@ -85,8 +85,12 @@ export class Poller {
         const result = ledger.ingest(this.baseline.apply(await reader.read(from, to, signal)));
         // Until a schema is detected nothing was read: the first read still starts at the origin.
         if (reader.activeSchemas.length > 0) this.readEnd = to;
-        // Publish as we go, so a long backfill already shows what it has read.
-        if (i + 1 < chunks) this.snapshotValue = buildSnapshot(ledger, this.options.labels);
+        // Publish as we go, so a long backfill already shows what it has read, and let HTTP requests in
+        // between chunks (a CPU-bound source such as the demo's would otherwise block /metrics until the end).
+        if (i + 1 < chunks) {
+          this.snapshotValue = buildSnapshot(ledger, this.options.labels);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         if (first) logger.info({ chunk: i + 1, chunks, to: new Date(to * 1000).toISOString(), accepted: result.accepted }, 'backfill progress');
         else if (result.resets > 0 || result.rejected.implausible > 0) logger.warn({ ...result }, 'anomalies in Kepler samples');
       }
