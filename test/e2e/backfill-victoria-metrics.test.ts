@@ -1,0 +1,3 @@
+import { describeBackfill } from './support/backfill-suite.js';
+
+describeBackfill('v0.10+', 'victoria-metrics');
