@@ -30,8 +30,8 @@ export function buildRuleSet(config: Config): RuleSet {
   const kepler = rules.keplerGroup ? [keplerRecordingGroup(config, rules)] : [];
   const alerts = alertGroup(rules);
   const tests = [
-    serviceRecordingTests(config, rules),
-    ...(rules.keplerGroup ? [keplerRecordingTests(config, rules)] : []),
+    ...serviceRecordingTests(config, rules),
+    ...(rules.keplerGroup ? keplerRecordingTests(config, rules) : []),
     ...alertTests(config, rules, alerts),
   ];
   return { groups: [recordings, ...kepler, alerts], tests };

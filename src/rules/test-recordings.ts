@@ -8,55 +8,88 @@ import { dur, seriesText, type Labels } from './promql.js';
 import { DAY, HOUR, powerWindows } from './service-group.js';
 import { constant, counter, extraGroupLabels, serviceLabels } from './test-inputs.js';
 
-/** Evaluated when every window (the longest is 1d) holds only full 5m rates. */
-const EVAL_AT = DAY + HOUR;
+/** Raw-series tests: late enough for full 5m rates. */
+const RAW_AT = 600;
+/**
+ * Chain tests feed the 5m power recording itself, constant from t=0, and evaluate at 2h: windows up to
+ * 2h are full, longer ones (6h, 1d) partial, which shows that missing points count as 0 W.
+ */
+const CHAIN_AT = 2 * HOUR;
 
 type Sample = { labels: Labels; value: number };
 
-function exprTest(expr: string, samples: readonly Sample[]): ExprTest {
-  return { expr, eval_time: dur(EVAL_AT), exp_samples: samples.map((s) => ({ labels: seriesText(expr, s.labels), value: s.value })) };
+function exprTest(expr: string, at: number, samples: readonly Sample[]): ExprTest {
+  return { expr, eval_time: dur(at), exp_samples: samples.map((s) => ({ labels: seriesText(expr, s.labels), value: s.value })) };
 }
 
-/** Recordings over the service: two replicas (max wins), two namespaces, one node, the periods. */
-export function serviceRecordingTests(config: Config, rules: RulesConfig): TestGroup {
+/**
+ * What `sum_over_time(x[W]) / clamp_min(count_over_time(x[W]), W/I)` gives at `at` for x = `watts` recorded
+ * every `I` from 0, on Prometheus 2.x (ranges include their start: a full window holds W/I + 1 points).
+ */
+export function meanAt(watts: number, windowSeconds: number, at: number, I: number): number {
+  const points = Math.min(at, windowSeconds) / I + 1;
+  return (points * watts) / Math.max(points, windowSeconds / I);
+}
+
+/** Recordings over the service's raw series: two replicas (max wins), two namespaces, one node, the periods. */
+function serviceRawTests(config: Config, rules: RulesConfig): TestGroup {
   const I = rules.evaluationIntervalSeconds;
-  const n = EVAL_AT / I;
+  const n = RAW_AT / I;
   const { kept, replicas } = serviceLabels(config, rules);
   const [a, b] = replicas;
-  const watts = { shop: 2, web: 3 } as const;
-  const node = { ...kept, node: 'worker-1' };
   const ns = (namespace: string): Labels => ({ ...kept, namespace });
   const inputs: InputSeries[] = [
-    { series: seriesText(METRICS.namespaceJoules.name, { ...a, namespace: 'shop' }), values: counter(watts.shop, I, n) },
+    { series: seriesText(METRICS.namespaceJoules.name, { ...a, namespace: 'shop' }), values: counter(2, I, n) },
     // A replica that lags (e.g. just restarted) must not lower the de-duplicated value.
     { series: seriesText(METRICS.namespaceJoules.name, { ...b, namespace: 'shop' }), values: counter(1, I, n) },
-    { series: seriesText(METRICS.namespaceJoules.name, { ...a, namespace: 'web' }), values: counter(watts.web, I, n) },
+    { series: seriesText(METRICS.namespaceJoules.name, { ...a, namespace: 'web' }), values: counter(3, I, n) },
     { series: seriesText(METRICS.nodeJoules.name, { ...a, node: 'worker-1' }), values: counter(4, I, n) },
     { series: seriesText(METRICS.namespacePeriod.name, { ...a, namespace: 'shop', period: 'previous_hour' }), values: constant(7.5, n) },
     { series: seriesText(METRICS.namespacePeriod.name, { ...b, namespace: 'shop', period: 'previous_hour' }), values: constant(7.25, n) },
     { series: seriesText(METRICS.namespacePeriod.name, { ...a, namespace: 'shop', period: 'current_hour' }), values: constant(1.25, n) },
     { series: seriesText(METRICS.namespacePeriod.name, { ...b, namespace: 'shop', period: 'current_hour' }), values: constant(1.5, n) },
   ];
-  const perNamespace = (f: (w: number) => number): Sample[] => [
-    { labels: ns('shop'), value: f(watts.shop) },
-    { labels: ns('web'), value: f(watts.web) },
-  ];
-  const total = watts.shop + watts.web;
   const tests: ExprTest[] = [
-    exprTest(R.namespacePower, perNamespace((w) => w)),
-    exprTest(R.clusterPower, [{ labels: kept, value: total }]),
-    exprTest(R.nodePower, [{ labels: node, value: 4 }]),
-    ...powerWindows(rules).map((w) => exprTest(R.namespacePowerOver(w), perNamespace((p) => p))),
-    exprTest(R.namespaceHourWh, perNamespace((w) => w)),
-    exprTest(R.namespaceDayWh, perNamespace((w) => 24 * w)),
-    exprTest(R.clusterHourWh, [{ labels: kept, value: total }]),
-    exprTest(R.clusterDayWh, [{ labels: kept, value: 24 * total }]),
-    exprTest(R.namespacePeriodWh, [
+    exprTest(R.namespacePower, RAW_AT, [
+      { labels: ns('shop'), value: 2 },
+      { labels: ns('web'), value: 3 },
+    ]),
+    exprTest(R.clusterPower, RAW_AT, [{ labels: kept, value: 5 }]),
+    exprTest(R.nodePower, RAW_AT, [{ labels: { ...kept, node: 'worker-1' }, value: 4 }]),
+    exprTest(R.namespacePeriodWh, RAW_AT, [
       { labels: { ...ns('shop'), period: 'previous_hour' }, value: 7.5 },
       { labels: { ...ns('shop'), period: 'current_hour' }, value: 1.5 },
     ]),
   ];
-  return { name: 'recordings over the service: replicas de-duplicated, power, hourly and daily energy', interval: dur(I), input_series: inputs, promql_expr_test: tests };
+  return { name: 'recordings over the service: replicas de-duplicated, namespace, cluster and node power, periods', interval: dur(I), input_series: inputs, promql_expr_test: tests };
+}
+
+/** The chain over the 5m power recording: mean power over windows, hourly and daily energy, cluster sums. */
+function serviceChainTests(config: Config, rules: RulesConfig): TestGroup {
+  const I = rules.evaluationIntervalSeconds;
+  const { kept } = serviceLabels(config, rules);
+  const watts: [string, number][] = [
+    ['shop', 2],
+    ['web', 3],
+  ];
+  const inputs = watts.map(([namespace, w]) => ({ series: seriesText(R.namespacePower, { ...kept, namespace }), values: constant(w, CHAIN_AT / I) }));
+  const each = (f: (w: number) => number): Sample[] => watts.map(([namespace, w]) => ({ labels: { ...kept, namespace }, value: f(w) }));
+  const sum = (f: (w: number) => number): Sample[] => [{ labels: kept, value: watts.reduce((s, [, w]) => s + f(w), 0) }];
+  const hour = (w: number): number => meanAt(w, HOUR, CHAIN_AT, I);
+  const day = (w: number): number => 24 * meanAt(w, DAY, CHAIN_AT, I);
+  const tests: ExprTest[] = [
+    ...powerWindows(rules).map((win) => exprTest(R.namespacePowerOver(win), CHAIN_AT, each((w) => meanAt(w, win, CHAIN_AT, I)))),
+    exprTest(R.namespaceHourWh, CHAIN_AT, each(hour)),
+    exprTest(R.namespaceDayWh, CHAIN_AT, each(day)),
+    exprTest(R.clusterHourWh, CHAIN_AT, sum(hour)),
+    exprTest(R.clusterDayWh, CHAIN_AT, sum(day)),
+  ];
+  return { name: 'recordings over the service: the cheap chain from 5m power to hourly and daily energy (partial windows count missing points as 0)', interval: dur(I), input_series: inputs, promql_expr_test: tests };
+}
+
+/** Tests of every recording over the service. */
+export function serviceRecordingTests(config: Config, rules: RulesConfig): TestGroup[] {
+  return [serviceRawTests(config, rules), serviceChainTests(config, rules)];
 }
 
 /** Watts of the two test pods of each component. */
@@ -92,9 +125,9 @@ function keplerSeries(config: Config, input: KeplerInput, namespace: string, ste
 }
 
 /** Recordings over Kepler's series: one namespace per schema, two pods per component, an out-of-scope zone. */
-export function keplerRecordingTests(config: Config, rules: RulesConfig): TestGroup {
+function keplerRawTests(config: Config, rules: RulesConfig): TestGroup {
   const I = rules.evaluationIntervalSeconds;
-  const n = EVAL_AT / I;
+  const n = RAW_AT / I;
   const extras = extraGroupLabels(config);
   const schemas = [...new Set(keplerInputs(config).map((i) => i.schema))];
   const namespaceOf = (schema: string): string => TEST_NAMESPACES[schemas.indexOf(schema as never)] ?? `ns-${schemas.indexOf(schema as never)}`;
@@ -114,16 +147,33 @@ export function keplerRecordingTests(config: Config, rules: RulesConfig): TestGr
     const labels = { ...extras, job: 'kepler', [cpu.schemaSpec.namespaceLabel]: namespaceOf(cpu.schema), pod_id: 'pod_id-1', zone: 'core' };
     inputs.push({ series: seriesText(cpu.spec.name, labels), values: counter(100, I, n) });
   }
-  const byNamespace = (f: (w: number) => number): Sample[] => [...power].map(([namespace, w]) => ({ labels: { ...extras, namespace }, value: f(w) }));
-  const total = [...power.values()].reduce((s, w) => s + w, 0);
   const tests: ExprTest[] = [
-    exprTest(K.componentPower, components),
-    exprTest(K.namespacePower, byNamespace((w) => w)),
-    exprTest(K.clusterPower, [{ labels: extras, value: total }]),
-    exprTest(K.namespacePowerOver(HOUR), byNamespace((w) => w)),
-    exprTest(K.namespacePowerOver(DAY), byNamespace((w) => w)),
-    exprTest(K.namespaceHourWh, byNamespace((w) => w)),
-    exprTest(K.namespaceDayWh, byNamespace((w) => 24 * w)),
+    exprTest(K.componentPower, RAW_AT, components),
+    exprTest(K.namespacePower, RAW_AT, [...power].map(([namespace, w]) => ({ labels: { ...extras, namespace }, value: w }))),
+    exprTest(K.clusterPower, RAW_AT, [{ labels: extras, value: [...power.values()].reduce((s, w) => s + w, 0) }]),
   ];
-  return { name: 'recordings over Kepler: components per schema, namespace and cluster power, hourly and daily energy', interval: dur(I), input_series: inputs, promql_expr_test: tests };
+  return { name: 'recordings over Kepler: components per schema, namespace and cluster power', interval: dur(I), input_series: inputs, promql_expr_test: tests };
+}
+
+function keplerChainTests(config: Config, rules: RulesConfig): TestGroup {
+  const I = rules.evaluationIntervalSeconds;
+  const extras = extraGroupLabels(config);
+  const watts: [string, number][] = [
+    ['shop', 5],
+    ['web', 0.5],
+  ];
+  const inputs = watts.map(([namespace, w]) => ({ series: seriesText(K.namespacePower, { ...extras, namespace }), values: constant(w, CHAIN_AT / I) }));
+  const each = (f: (w: number) => number): Sample[] => watts.map(([namespace, w]) => ({ labels: { ...extras, namespace }, value: f(w) }));
+  const tests: ExprTest[] = [
+    exprTest(K.namespacePowerOver(HOUR), CHAIN_AT, each((w) => meanAt(w, HOUR, CHAIN_AT, I))),
+    exprTest(K.namespacePowerOver(DAY), CHAIN_AT, each((w) => meanAt(w, DAY, CHAIN_AT, I))),
+    exprTest(K.namespaceHourWh, CHAIN_AT, each((w) => meanAt(w, HOUR, CHAIN_AT, I))),
+    exprTest(K.namespaceDayWh, CHAIN_AT, each((w) => 24 * meanAt(w, DAY, CHAIN_AT, I))),
+  ];
+  return { name: 'recordings over Kepler: the cheap chain from 5m power to hourly and daily energy', interval: dur(I), input_series: inputs, promql_expr_test: tests };
+}
+
+/** Tests of every recording over Kepler's series. */
+export function keplerRecordingTests(config: Config, rules: RulesConfig): TestGroup[] {
+  return [keplerRawTests(config, rules), keplerChainTests(config, rules)];
 }
