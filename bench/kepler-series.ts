@@ -17,6 +17,8 @@ export interface SeriesSetOptions {
   readonly end: number;
   readonly count: number;
   readonly stepSeconds?: number;
+  /** `minimal`: only the labels the ledger reads (no target labels, pod name or state), for long histories. */
+  readonly labels?: 'full' | 'minimal';
 }
 
 const ZONES = ['package', 'dram'] as const;
@@ -42,15 +44,20 @@ function* seriesOf(o: SeriesSetOptions): Generator<{ name: string; labels: strin
     const node = `worker-${p % nodes}`;
     for (const zone of ZONES) {
       if (emitted++ >= o.podSeries) break;
-      const labels = {
-        ...targetLabels(node),
-        node_name: node,
-        pod_id: `${hex(p, 8)}-0000-4000-8000-${hex(p * 7919, 12)}`,
-        pod_name: `app-${hex(p, 6)}-7d9f8c6b5-x${hex(p % 4096, 3)}`,
-        pod_namespace: `namespace-${p % namespaces}`,
-        state: 'running',
-        zone,
-      };
+      const podId = `${hex(p, 8)}-0000-4000-8000-${hex(p * 7919, 12)}`;
+      const namespace = `namespace-${p % namespaces}`;
+      const labels: Record<string, string> =
+        o.labels === 'minimal'
+          ? { node_name: node, pod_id: podId, pod_namespace: namespace, zone }
+          : {
+              ...targetLabels(node),
+              node_name: node,
+              pod_id: podId,
+              pod_name: `app-${hex(p, 6)}-7d9f8c6b5-x${hex(p % 4096, 3)}`,
+              pod_namespace: namespace,
+              state: 'running',
+              zone,
+            };
       yield { name: 'kepler_pod_cpu_joules_total', labels: labelText(labels), watts: zone === 'package' ? 1 + (p % 37) : 0.2 + (p % 7) / 10 };
     }
   }
@@ -58,7 +65,8 @@ function* seriesOf(o: SeriesSetOptions): Generator<{ name: string; labels: strin
     for (let n = 0; n < nodes; n++) {
       const node = `worker-${n}`;
       for (const zone of ZONES) {
-        const labels = { ...targetLabels(node), node_name: node, path: `/host/sys/class/powercap/intel-rapl:0${zone === 'dram' ? ':1' : ''}`, zone };
+        const target = o.labels === 'minimal' ? {} : targetLabels(node);
+        const labels = { ...target, node_name: node, path: `/host/sys/class/powercap/intel-rapl:0${zone === 'dram' ? ':1' : ''}`, zone };
         yield { name: family, labels: labelText(labels), watts: 20 + n };
       }
     }

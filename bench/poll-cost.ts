@@ -72,8 +72,11 @@ export function readForms(start: number, end: number): URLSearchParams[] {
   );
 }
 
-/** The floor: the same requests, bodies read (gunzipped when gzip) and `JSON.parse`d; returns the series count. */
-export async function floorRead(url: string, forms: readonly URLSearchParams[]): Promise<number> {
+/**
+ * The floor: the same requests, bodies read (gunzipped when gzip) and `JSON.parse`d; returns the series
+ * count. With `parse` false the bodies are only read (the time Prometheus needs to answer); returns 0.
+ */
+export async function floorRead(url: string, forms: readonly URLSearchParams[], parse = true): Promise<number> {
   const counts = await Promise.all(
     forms.map(async (form) => {
       const response = await request(`${url}/api/v1/query`, {
@@ -82,6 +85,8 @@ export async function floorRead(url: string, forms: readonly URLSearchParams[]):
         body: form.toString(),
       });
       let body = Buffer.from(await response.body.arrayBuffer());
+      if (response.statusCode !== 200) throw new Error(`floor query failed: HTTP ${response.statusCode} ${body.toString('utf8', 0, 200)}`);
+      if (!parse) return 0;
       if (response.headers['content-encoding'] === 'gzip') body = await gunzip(body);
       const parsed = JSON.parse(body.toString('utf8')) as { data: { result: unknown[] } };
       return parsed.data.result.length;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateAccuracy, summarize } from '../../bench/accuracy.js';
+import { backfill, backfillChunks, backfillFloor } from '../../bench/backfill.js';
 import { writeKeplerSeries } from '../../bench/kepler-series.js';
 import { floorRead, measurePolls, readForms } from '../../bench/poll-cost.js';
 import { load, startScrapeServers } from '../../bench/scrape-latency.js';
@@ -64,6 +65,16 @@ describe('bench modules at tiny sizes', () => {
       expect(floor).toHaveLength(1);
       expect(poll[0]!.seconds).toBeGreaterThan(0);
       expect(poll[0]!.peakHeap).toBeGreaterThan(0);
+    }, 30_000);
+
+    it('the backfill rebuilds every series from the history in 2 h chunks, and its floor reads the same chunks', async () => {
+      expect(backfillChunks(7200, 7200 + 4 * 3600)).toEqual([
+        [6900, 14100],
+        [14100, 21300],
+        [21300, 21600],
+      ]);
+      expect(await backfill(prometheus.url, 1_767_312_000, 0.1)).toBe(240);
+      await expect(backfillFloor(prometheus.url, 1_767_312_000, 0.1)).resolves.toBeUndefined();
     }, 30_000);
   });
 
