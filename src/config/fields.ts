@@ -43,6 +43,9 @@ export const windowSpec = z.string({ error: expected('a duration such as 5m or 1
   return { label: text, seconds: parsed.data };
 });
 
+/** A secret written inline (token, password, header value): no message ever shows the value. */
+export const secretText = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'expected a string (the value is secret and not shown)') });
+
 /** Text that must not be empty (file paths, names). */
 export const nonEmpty = z.string({ error: expected('a string') }).min(1, { error: 'must not be empty' });
 
@@ -74,7 +77,12 @@ export const httpUrl = z.string({ error: expected('an http(s) URL') }).transform
     return fail('is not a URL (e.g. http://prometheus:9090)');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('is not an http:// or https:// URL (e.g. http://prometheus:9090)');
-  if (url.username !== '' || url.password !== '') return fail('contains credentials: use basic_auth or bearer_token_file instead');
+  if (url.username !== '' || url.password !== '') {
+    // The message shows the URL with its password hidden.
+    const shown = url.password === '' ? text : text.replace(`:${url.password}@`, ':***@');
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(shown)} contains credentials: use basic_auth or bearer_token_file instead`, input: shown });
+    return z.NEVER;
+  }
   if (url.search !== '' || url.hash !== '') return fail('must not have a query or fragment');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 });

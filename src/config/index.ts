@@ -21,5 +21,6 @@ export type {
   PrometheusConfig,
   RulesConfig,
   TlsConfig,
+  WebConfig,
   WindowSpec,
 } from './types.js';

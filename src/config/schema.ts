@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { formatDuration } from '../core/duration.js';
 import { describeValue } from './describe.js';
-import { duration, expected, headerName, httpUrl, labelName, listenAddress, nonEmpty, selector, timeZone, uniqueList, windowSpec } from './fields.js';
+import { duration, expected, headerName, httpUrl, labelName, listenAddress, nonEmpty, secretText, selector, timeZone, uniqueList, windowSpec } from './fields.js';
 
 /** Every default, written as it would be in the YAML file. */
 export const DEFAULTS = {
@@ -102,18 +102,18 @@ const tls = mapping({
 const basicAuth = mapping({
   username: nonEmpty,
   password_file: nonEmpty.optional(),
-  password: nonEmpty.optional(),
+  password: secretText.min(1, { error: 'must not be empty' }).optional(),
 });
 
 const prometheus = mapping({
   url: httpUrl.prefault(DEFAULTS.prometheus.url),
   timeout: duration().prefault(DEFAULTS.prometheus.timeout),
-  bearer_token: nonEmpty.optional(),
+  bearer_token: secretText.min(1, { error: 'must not be empty' }).optional(),
   bearer_token_file: nonEmpty.optional(),
   basic_auth: basicAuth.optional(),
   tls: tls.prefault({}),
   headers: z
-    .record(headerName, z.string({ error: wrongType('a string') }), {
+    .record(headerName, secretText, {
       error: (issue) =>
         issue.code === 'invalid_key' ? `${got(issue)} is not a valid HTTP header name` : wrongType('a mapping of header names to values')(issue),
     })
@@ -209,6 +209,16 @@ export const RULES_SCHEMA = mapping({
   }
 });
 
+/**
+ * `web:` protection of the HTTP endpoints, after Prometheus' web config file but with secrets in
+ * files only: a plain password file instead of bcrypt hashes, and an optional bearer token file.
+ */
+const web = mapping({
+  tls_server_config: mapping({ cert_file: nonEmpty, key_file: nonEmpty }).optional(),
+  basic_auth: mapping({ username: nonEmpty, password_file: nonEmpty }).optional(),
+  bearer_token_file: nonEmpty.optional(),
+});
+
 /** Top-level keys and their schemas; each is validated on its own so that every problem is reported. */
 export const TOP_LEVEL = {
   prometheus: prometheus.prefault({}),
@@ -229,6 +239,7 @@ export const TOP_LEVEL = {
     currency: z.string({ error: wrongType('a currency code such as EUR') }).regex(/^[A-Z]{3}$/, { error: (issue) => `expected a 3-letter ISO 4217 code such as EUR, got ${got(issue)}` }).optional(),
   }).optional(),
   rules: RULES_SCHEMA.optional(),
+  web: web.optional(),
 } as const;
 
 /** The whole file; used for its output type and for key suggestions. */

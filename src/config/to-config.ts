@@ -52,6 +52,13 @@ export function toConfig(parsed: ParsedConfig): Config {
     carbon: parsed.carbon && defined({ intensityGPerKwh: parsed.carbon.intensity_g_per_kwh, pue: parsed.carbon.pue }),
     cost: parsed.cost && defined({ pricePerKwh: parsed.cost.price_per_kwh, currency: parsed.cost.currency }),
     rules: parsed.rules && toRulesConfig(parsed.rules),
+    web:
+      parsed.web &&
+      defined({
+        tls: parsed.web.tls_server_config && { certFile: parsed.web.tls_server_config.cert_file, keyFile: parsed.web.tls_server_config.key_file },
+        basicAuth: parsed.web.basic_auth && { username: parsed.web.basic_auth.username, passwordFile: parsed.web.basic_auth.password_file },
+        bearerTokenFile: parsed.web.bearer_token_file,
+      }),
   });
 }
 

@@ -137,6 +137,19 @@ export interface RulesConfig {
   readonly prometheusRule: { readonly name: string; readonly namespace?: string; readonly labels: Readonly<Record<string, string>> };
 }
 
+/**
+ * Protection of the HTTP endpoints (`/metrics`, `/`, `/api/…`; `/healthz` and `/readyz` stay open for
+ * probes). With both `basicAuth` and `bearerTokenFile`, either credential is accepted.
+ */
+export interface WebConfig {
+  /** Serve HTTPS with this certificate and key (PEM files). */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** Require HTTP basic auth; the password is read from the file (re-read when it changes). */
+  readonly basicAuth?: { readonly username: string; readonly passwordFile: string };
+  /** Require `Authorization: Bearer <token>` with the token read from this file (re-read when it changes). */
+  readonly bearerTokenFile?: string;
+}
+
 /** The validated, effective configuration: defaults < YAML file < environment < flags. Durations are seconds. */
 export interface Config {
   readonly prometheus: PrometheusConfig;
@@ -163,4 +176,6 @@ export interface Config {
   readonly cost?: CostConfig;
   /** Present when the file has a `rules:` section; `energy-ledger rules` falls back to `DEFAULT_RULES`. */
   readonly rules?: RulesConfig;
+  /** TLS and authentication in front of the HTTP endpoints; absent: plain HTTP, no authentication. */
+  readonly web?: WebConfig;
 }

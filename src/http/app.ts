@@ -46,6 +46,8 @@ export interface AppDeps {
   readonly status: () => AppStatus;
   /** Called with errors that become a 500 (for logging). */
   readonly onError?: (err: unknown, req: Request) => void;
+  /** Authentication in front of every endpoint but the probes (see `createAuthGuard`). */
+  readonly auth?: (req: Request, res: Response, next: NextFunction) => void;
 }
 
 /** Longest query string accepted (bytes after `?`); longer gets 414. */
@@ -59,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(guard);
+  if (deps.auth !== undefined) app.use(deps.auth);
 
   app.get('/metrics', async (_req, res) => {
     const body = await deps.metrics();
@@ -127,10 +130,16 @@ function perSnapshot(render: (s: LedgerSnapshot) => string): (s: LedgerSnapshot)
   };
 }
 
-/** Only GET and HEAD, and no oversized query strings. */
+/** Only GET and HEAD, without a body, and no oversized query strings. */
 function guard(req: Request, res: Response, next: NextFunction): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.status(405).set('Allow', 'GET, HEAD').type('text/plain').send('method not allowed\n');
+    return;
+  }
+  const length = req.headers['content-length'];
+  if ((length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined) {
+    // The body is never read: close the connection rather than drain it.
+    res.status(413).set('Connection', 'close').type('text/plain').send('request bodies are not accepted\n');
     return;
   }
   const q = req.url.indexOf('?');

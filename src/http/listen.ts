@@ -1,5 +1,7 @@
 /** Binds an app (any node:http request listener) to `host:port`; only the composition root calls it. */
-import { createServer, type RequestListener } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** Thrown when the address is malformed or cannot be bound. */
@@ -28,10 +30,25 @@ export function parseHostPort(address: string): { host: string; port: number } {
   return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
 }
 
-/** Starts an HTTP server for `app` on `address` (`HOST:PORT`). */
-export async function listen(app: RequestListener, address: string): Promise<Listening> {
+/** Options of {@link listen}. */
+export interface ListenOptions {
+  /** Serve HTTPS with this PEM certificate (chain) and key. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+}
+
+/** Largest request head (request line and headers) accepted; larger gets 431. */
+export const MAX_HEADER_BYTES = 8192;
+
+/** Bounds on what a client may send and how long it may take (no endpoint reads a body). */
+const SERVER_LIMITS: ServerOptions = { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: 10_000, requestTimeout: 30_000 };
+
+/** Starts an HTTP (or, with `tls`, HTTPS) server for `app` on `address` (`HOST:PORT`). */
+export async function listen(app: RequestListener, address: string, options: ListenOptions = {}): Promise<Listening> {
   const { host, port } = parseHostPort(address);
-  const server = createServer(app);
+  const server: Server =
+    options.tls === undefined
+      ? createServer(SERVER_LIMITS, app)
+      : createHttpsServer({ ...SERVER_LIMITS, cert: readPem(options.tls.certFile, 'certificate'), key: readPem(options.tls.keyFile, 'key') }, app);
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(new ListenError(`failed to listen on ${address}: ${err.message}`, { cause: err }));
     server.once('error', onError);
@@ -43,11 +60,19 @@ export async function listen(app: RequestListener, address: string): Promise<Lis
   const bound = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${urlHost}:${bound}`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://${urlHost}:${bound}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(new ListenError(`failed to close ${address}: ${err.message}`, { cause: err })) : resolve()));
         server.closeIdleConnections();
       }),
   };
+}
+
+function readPem(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new ListenError(`failed to read TLS ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { cause: error });
+  }
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config/types.js';
 import { createMetricsRegistry } from '../exposition/registry.js';
 import { ServiceMetrics } from '../exposition/service-metrics.js';
 import { createApp } from '../http/app.js';
+import { createAuthGuard } from '../http/auth.js';
 import { listen, type Listening } from '../http/listen.js';
 import type { Logger } from '../log.js';
 import type { SampleSource } from '../source/sample-source.js';
@@ -77,8 +78,9 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
       lastPollSuccess: metrics.lastPollSuccess,
     }),
     onError: (err) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'HTTP handler failed'),
+    auth: createAuthGuard(config.web, (err) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'failed to check credentials')),
   });
-  const listening = await listen(app, config.listen.address);
+  const listening = await listen(app, config.listen.address, { tls: config.web?.tls });
   logger.info({ url: listening.url, origin: new Date(ledger.options.origin * 1000).toISOString() }, 'listening');
   deps.onListening?.(listening, poller);
   try {

@@ -50,7 +50,7 @@ describe('invalid configuration files (one mistake each)', () => {
     [
       'credentials in the URL',
       'prometheus:\n  url: http://me:secret@prom:9090\n',
-      'config.yaml:2:8: prometheus.url: "http://me:secret@prom:9090" contains credentials: use basic_auth or bearer_token_file instead',
+      'config.yaml:2:8: prometheus.url: "http://me:***@prom:9090" contains credentials: use basic_auth or bearer_token_file instead',
     ],
     [
       'a selector without braces',

@@ -37,6 +37,10 @@ export interface StartOptions {
   readonly now: number;
   /** Source to read from; default: the Prometheus the config names. */
   readonly source?: SampleSource;
+  /** Environment variables for the config (e.g. `ENERGY_LEDGER_PROMETHEUS_BEARER_TOKEN`). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** How `metrics()` and `json()` fetch (e.g. with credentials and a CA); default the global fetch. */
+  readonly fetch?: (url: string) => Promise<Response>;
   /** Wait for the backfill to complete before returning (default true). */
   readonly waitReady?: boolean;
 }
@@ -47,7 +51,7 @@ export interface StartOptions {
  * `poller.pollOnce()` after moving the clock.
  */
 export async function startService(options: StartOptions): Promise<ServiceUnderTest> {
-  const config = loadConfig({ file: { text: `listen: 127.0.0.1:0\ninterval: 1h\n${options.yaml}`, name: 'test.yaml' } });
+  const config = loadConfig({ file: { text: `listen: 127.0.0.1:0\ninterval: 1h\n${options.yaml}`, name: 'test.yaml' }, env: options.env });
   const lines: string[] = [];
   const logger = createLogger({
     level: 'debug',
@@ -76,7 +80,7 @@ export async function startService(options: StartOptions): Promise<ServiceUnderT
   }, 10_000);
   if (options.waitReady ?? true) await waitFor(() => poller.ready, 30_000);
   const get = async (path: string) => {
-    const response = await fetch(`${listening.url}${path}`);
+    const response = await (options.fetch ?? fetch)(`${listening.url}${path}`);
     if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
     return response;
   };
