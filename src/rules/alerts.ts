@@ -92,6 +92,12 @@ function burnAlerts(rules: RulesConfig, name: string, w: BurnRateWindow, summary
   );
 }
 
+/** The selector as absent() labels its output: equality matchers only, values from the alert's labels. */
+function absentLabels(rules: RulesConfig): string {
+  const equal = matchersOf(rules.serviceSelector).filter((m) => m.op === '=');
+  return equal.length === 0 ? rules.serviceSelector : `{${equal.map((m) => `${m.name}="${label(m.name)}"`).join(', ')}}`;
+}
+
 /** Every alert, in a stable order. */
 export function alertGroup(rules: RulesConfig): RuleGroup {
   const sel = matchersOf(rules.serviceSelector);
@@ -119,7 +125,7 @@ export function alertGroup(rules: RulesConfig): RuleGroup {
       'warning',
       `absent(${up})`,
       'No energy-ledger target is being scraped.',
-      `Prometheus has had no scrape target matching ${rules.serviceSelector} for ${dur(f.absent)}: energy-ledger is not deployed, is scaled to zero, or is not discovered.`,
+      `Prometheus has had no scrape target matching ${absentLabels(rules)} for ${dur(f.absent)}: energy-ledger is not deployed, is scaled to zero, or is not discovered.`,
       timing(f.absent),
     ),
     alert(

@@ -25,7 +25,8 @@ export interface ServiceLabels {
 }
 
 export function serviceLabels(config: Config, rules: RulesConfig): ServiceLabels {
-  const kept = { ...labelsMatching(matchersOf(rules.serviceSelector)), ...extraGroupLabels(config) };
+  // The selector wins over made-up grouping values: the series must match it.
+  const kept = { ...extraGroupLabels(config), ...labelsMatching(matchersOf(rules.serviceSelector)) };
   return {
     kept,
     replicas: [

@@ -4,7 +4,7 @@ import { METRICS } from '../exposition/names.js';
 import { keplerInputs, type KeplerInput } from './kepler-group.js';
 import type { ExprTest, InputSeries, TestGroup } from './model.js';
 import { KEPLER_RECORDS as K, LABEL_COMPONENT, LABEL_KEPLER_SCHEMA, SERVICE_RECORDS as R } from './names.js';
-import { dur, seriesText, type Labels } from './promql.js';
+import { dur, labelsMatching, matchersOf, seriesText, type Labels } from './promql.js';
 import { DAY, HOUR, powerWindows } from './service-group.js';
 import { constant, counter, extraGroupLabels, serviceLabels } from './test-inputs.js';
 
@@ -96,9 +96,14 @@ export function serviceRecordingTests(config: Config, rules: RulesConfig): TestG
 const POD_WATTS: Readonly<Record<string, readonly [number, number]>> = { package: [2, 1], dram: [0.5, 0.25], gpu: [4, 2] };
 const TEST_NAMESPACES = ['shop', 'web', 'batch'];
 
+/** Labels of Kepler's scrape target: the extra grouping labels and whatever `prometheus.selector` requires. */
+function keplerTarget(config: Config): Labels {
+  return { ...extraGroupLabels(config), job: 'kepler', ...labelsMatching(matchersOf(config.prometheus.selector)) };
+}
+
 /** Two pods' series of one Kepler input, and the namespace power the component recording must give. */
 function keplerSeries(config: Config, input: KeplerInput, namespace: string, steps: number, I: number): { inputs: InputSeries[]; watts: number } {
-  const target = { ...extraGroupLabels(config), job: 'kepler', instance: '10.0.1.1:28282', namespace: 'kepler-system' };
+  const target = { ...keplerTarget(config), instance: '10.0.1.1:28282', namespace: 'kepler-system' };
   const modes = config.kepler.modes;
   const [p1, p2] = POD_WATTS[input.component] ?? [1, 1];
   const inputs = [p1, p2].map((watts, i) => {
@@ -128,7 +133,9 @@ function keplerSeries(config: Config, input: KeplerInput, namespace: string, ste
 function keplerRawTests(config: Config, rules: RulesConfig): TestGroup {
   const I = rules.evaluationIntervalSeconds;
   const n = RAW_AT / I;
-  const extras = extraGroupLabels(config);
+  // `sum by` keeps the extra grouping labels, with the values the input series carry.
+  const target = keplerTarget(config);
+  const extras = Object.fromEntries(Object.keys(extraGroupLabels(config)).map((l) => [l, target[l] as string]));
   const schemas = [...new Set(keplerInputs(config).map((i) => i.schema))];
   const namespaceOf = (schema: string): string => TEST_NAMESPACES[schemas.indexOf(schema as never)] ?? `ns-${schemas.indexOf(schema as never)}`;
   const inputs: InputSeries[] = [];
@@ -144,7 +151,7 @@ function keplerRawTests(config: Config, rules: RulesConfig): TestGroup {
   const cpu = keplerInputs(config).find((i) => i.spec.zones !== undefined);
   if (cpu !== undefined) {
     // Zones overlap (core ⊂ package): a zone outside the scope must not count.
-    const labels = { ...extras, job: 'kepler', [cpu.schemaSpec.namespaceLabel]: namespaceOf(cpu.schema), pod_id: 'pod_id-1', zone: 'core' };
+    const labels = { ...keplerTarget(config), [cpu.schemaSpec.namespaceLabel]: namespaceOf(cpu.schema), pod_id: 'pod_id-1', zone: 'core' };
     inputs.push({ series: seriesText(cpu.spec.name, labels), values: counter(100, I, n) });
   }
   const tests: ExprTest[] = [

@@ -119,3 +119,42 @@ describe('the committed rule files', () => {
     expect(run.code).toBe(0);
   });
 });
+
+describe('rules generated from other configurations', () => {
+  it('pass promtool check and their own promtool tests (extra grouping label, selectors, 30s interval, v0.3, other thresholds)', async () => {
+    const config = loadConfig({
+      file: {
+        name: 'other.yaml',
+        text: [
+          'group_by: [cluster, namespace]',
+          'prometheus: { selector: \'{cluster="eu-1", env!="dev"}\' }',
+          'kepler: { schema: v0.3, components: [package, dram], sample_period: 5s }',
+          'rules:',
+          '  evaluation_interval: 30s',
+          '  service_selector: \'{job=~"energy-ledger|ledger", cluster="eu-1"}\'',
+          '  hourly_threshold_wh: 333.3',
+          '  namespaces:',
+          '    a: { hourly_threshold_wh: 0.7, daily_budget_wh: 12.5 }',
+          '    b: { daily_budget_wh: 90000 }',
+          '  burn_rate:',
+          '    fast: { long_window: 30m, short_window: 5m, factor: 7, for: 1m30s }',
+          '    slow: { long_window: 2h, factor: 1.1, for: 0s }',
+          '  for: { hourly_energy_high: 90s, down: 1m, absent: 0s, polls_failing: 2m30s, watermark_lagging: 30s, kepler_absent: 3m }',
+          '  watermark_max_lag: 7m',
+          '  kepler_group: true',
+          '',
+        ].join('\n'),
+      },
+    });
+    const files = generateRuleFiles(config);
+    const dir = await mkdtemp(path.join(tmpdir(), 'energy-ledger-rules-other-'));
+    temps.push(dir);
+    await writeFile(path.join(dir, RULE_FILES.rules), files.rules);
+    await writeFile(path.join(dir, RULE_FILES.tests), files.tests);
+    const check = await promtool(['check', 'rules', '--lint=all', '--lint-fatal', RULE_FILES.rules], dir);
+    expect(check.code, check.output).toBe(0);
+    const run = await promtool(['test', 'rules', RULE_FILES.tests], dir);
+    expect(run.output).toContain('SUCCESS');
+    expect(run.code).toBe(0);
+  });
+});
