@@ -92,7 +92,11 @@ describe('generated rules in a real Prometheus scraping energy-ledger fed by the
 
     const stop = new AbortController();
     let ready: (url: string) => void = () => {};
-    const listening = new Promise<string>((resolve) => (ready = resolve));
+    let failed: (error: unknown) => void = () => {};
+    const listening = new Promise<string>((resolve, reject) => {
+      ready = resolve;
+      failed = reject;
+    });
     const service = runService(
       {
         config,
@@ -101,7 +105,7 @@ describe('generated rules in a real Prometheus scraping energy-ledger fed by the
         version: 'e2e',
         now,
         // Prometheus starts once the backfill is done, so its first scrape already sees a healthy service.
-        onListening: ({ url }, poller) => void waitFor(() => poller.ready, 60_000).then(() => ready(url)),
+        onListening: ({ url }, poller) => void waitFor(() => poller.ready, 60_000).then(() => ready(url), failed),
       },
       stop.signal,
     );
