@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { pipeline } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { RawSeries } from '../core/types.js';
 import { PrometheusError, isRetryable, type PrometheusErrorDetails, type PrometheusErrorReason } from './errors.js';
-import { fastParse } from './fast-parse.js';
+import { fastParseYielding } from './fast-parse.js';
 import { parseEnvelope, parseQueryData, type ApiEnvelope, type QueryData, type VectorSample } from './parse.js';
 import { backoffDelayMs, retryAfterMs, type RetryPolicy } from './retry.js';
 import { SecretFile } from './secret-file.js';
@@ -258,7 +258,8 @@ export class PrometheusClient {
     if (status >= 200 && status < 300) {
       let parsed: Parsed | undefined;
       try {
-        parsed = fastParse(body);
+        // Pauses between series, so a 100 MB matrix does not stall the event loop (scrapes, other queries).
+        parsed = await fastParseYielding(body, () => nextTurn());
         if (parsed === undefined && tooLong) {
           throw fail('too_large', `response of ${body.length} bytes is too large to decode as one string`, { status });
         }
