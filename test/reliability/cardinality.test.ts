@@ -105,3 +105,20 @@ describe('max_namespaces caps the namespace groups', () => {
     expect(() => new Ledger({ origin: ORIGIN, windows: WINDOWS, maxNamespaces: 0 })).toThrow('maxNamespaces must be a positive integer, got 0');
   });
 });
+
+describe('namespace churn without a cap', () => {
+  it('forgets namespaces silent for longer than the retention, so groups stay bounded', () => {
+    const ledger = new Ledger({ origin: ORIGIN, windows: WINDOWS, retentionSeconds: 3600 });
+    let most = 0;
+    // A new namespace every 10 minutes, each living 20 minutes, for 30 hours.
+    for (let k = 0; k < 180; k++) {
+      const t = ORIGIN + 600 * k;
+      ledger.ingest([counter(pod(`job-${k}`, 'p'), t, t + 1200)]);
+      most = Math.max(most, ledger.groups('namespace').length);
+    }
+    expect(most).toBeLessThan(20);
+    expect(ledger.groups('namespace').length).toBeLessThan(20);
+    // The live namespaces keep their exact energy.
+    expect(joulesByNamespace(ledger)['job-179']).toBe(1200);
+  });
+});

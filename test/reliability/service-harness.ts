@@ -41,6 +41,8 @@ export interface StartOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** How `metrics()` and `json()` fetch (e.g. with credentials and a CA); default the global fetch. */
   readonly fetch?: (url: string) => Promise<Response>;
+  /** Level of the captured log (default debug: everything). */
+  readonly logLevel?: 'debug' | 'info';
   /** Wait for the backfill to complete before returning (default true). */
   readonly waitReady?: boolean;
 }
@@ -54,7 +56,7 @@ export async function startService(options: StartOptions): Promise<ServiceUnderT
   const config = loadConfig({ file: { text: `listen: 127.0.0.1:0\ninterval: 1h\n${options.yaml}`, name: 'test.yaml' }, env: options.env });
   const lines: string[] = [];
   const logger = createLogger({
-    level: 'debug',
+    level: options.logLevel ?? 'debug',
     destination: new Writable({
       write(chunk, _encoding, done) {
         lines.push(String(chunk));

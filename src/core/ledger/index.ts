@@ -3,8 +3,8 @@
  *
  * Choices beyond CONTRACT.md (see each file for the details):
  * - Energy is booked as integer microjoules with telescoping rounding (`book-interval.ts`); hours sum
- *   exactly to the accepted deltas. Totals are a separate two-limb integer accumulator that is never
- *   evicted, so they are monotonic and exact past 2^53 µJ; buckets and hours are exact up to 2^53 µJ
+ *   exactly to the accepted deltas. Totals are a separate two-limb integer accumulator, not evicted
+ *   with the buckets, so they are monotonic and exact past 2^53 µJ; buckets and hours are exact up to 2^53 µJ
  *   (≈ 2.5 MWh) each.
  * - Rings are advanced by each group's own newest bucket and read only inside the range the
  *   watermark allows, so eviction never depends on the order of series or batches.
@@ -14,6 +14,9 @@
  * - A malformed value with a new timestamp advances the series' cursor (it is not counted twice when
  *   re-read) but not the watermark; the next delta spans it.
  * - `window()` interpolates linearly inside the one bucket holding the window start.
+ * - A group with no tracked series and nothing in its buckets (silent for longer than the retention)
+ *   is forgotten, so namespace churn cannot grow memory; if it comes back its total starts from 0
+ *   (it was absent from the snapshot meanwhile, so exposition shows a new series, not a decrease).
  * - With `maxNamespaces`, new namespace groups beyond the cap book into one `__other__` group
  *   (admission by first sample time, see `cardinality.ts`), so memory is bounded by the cap.
  * - `hours()` is dense for active groups; the snapshot includes a group with energy in the longest

@@ -224,16 +224,22 @@ export class Ledger {
         g.hours.releaseBefore(oldestHour);
       }
     }
-    if (this.options.maxNamespaces !== undefined) this.freeNamespaceSlots();
+    this.forgetIdleGroups();
   }
 
-  /** Under a cap: forgets namespace groups that no series books into and whose buckets hold nothing. */
-  private freeNamespaceSlots(): void {
-    const accounts = this.scopes.namespace;
-    for (const [key, g] of accounts) {
-      if (g === this.overflow || g.seriesCount > 0 || !g.fine.empty || !g.hours.empty) continue;
-      accounts.delete(key);
-      this.sorted.namespace = undefined;
+  /**
+   * Forgets groups that no tracked series books into and whose buckets hold nothing (silent for
+   * longer than the retention): nothing readable is lost, memory stays bounded under namespace churn,
+   * and under a cap the slot is free again. Such a group's total restarts from 0 if it comes back.
+   */
+  private forgetIdleGroups(): void {
+    for (const scope of ['namespace', 'node'] as const) {
+      const accounts = this.scopes[scope];
+      for (const [key, g] of accounts) {
+        if (g === this.overflow || g.seriesCount > 0 || !g.fine.empty || !g.hours.empty) continue;
+        accounts.delete(key);
+        this.sorted[scope] = undefined;
+      }
     }
   }
 }
