@@ -85,6 +85,7 @@ export function toRulesConfig(r: ParsedRules): RulesConfig {
       pollsFailing: r.for.polls_failing,
       watermarkLagging: r.for.watermark_lagging,
       keplerAbsent: r.for.kepler_absent,
+      namespaceOverflow: r.for.namespace_overflow,
     },
     watermarkMaxLagSeconds: r.watermark_max_lag,
     runbookUrl: r.runbook_url,

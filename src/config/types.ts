@@ -127,6 +127,7 @@ export interface RulesConfig {
     readonly pollsFailing: number;
     readonly watermarkLagging: number;
     readonly keplerAbsent: number;
+    readonly namespaceOverflow: number;
   };
   readonly watermarkMaxLagSeconds: number;
   /** Base of every alert's `runbook_url`; the alert's anchor is appended (`#energyledgerdown`). */

@@ -155,6 +155,15 @@ export function alertGroup(rules: RulesConfig): RuleGroup {
       `energy-ledger ${instance} has found no Kepler metrics through the Prometheus API for ${dur(f.keplerAbsent)}: Kepler is not running, Prometheus does not scrape it, or prometheus.selector excludes it.`,
       timing(f.keplerAbsent, KEEP_FIRING.keplerAbsent),
     ),
+    alert(
+      rules,
+      ALERTS.namespaceOverflow,
+      'warning',
+      `${selectorOf(METRICS.namespaceOverflowSeries.name, sel)} > 0`,
+      'More namespaces than max_namespaces: some are summed into __other__.',
+      `energy-ledger ${instance} sums ${value(DECIMALS.seconds)} Kepler series of namespaces beyond max_namespaces into namespace="__other__"; their energy is not attributed to them.`,
+      timing(f.namespaceOverflow),
+    ),
   ];
   return { name: GROUPS.alerts, interval: dur(rules.evaluationIntervalSeconds), rules: out };
 }

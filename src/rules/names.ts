@@ -52,6 +52,7 @@ export const ALERTS = {
   pollsFailing: 'EnergyLedgerPollsFailing',
   watermarkLagging: 'EnergyLedgerWatermarkLagging',
   keplerAbsent: 'EnergyLedgerKeplerAbsent',
+  namespaceOverflow: 'EnergyLedgerNamespaceOverflow',
 } as const;
 
 /** Label the Kepler component recordings carry, so two schemas during an upgrade never collide. */

@@ -223,6 +223,15 @@ function healthTests(rules: RulesConfig, group: RuleGroup): TestGroup[] {
       target,
       1,
     ),
+    ...pair(
+      ALERTS.namespaceOverflow,
+      f.namespaceOverflow,
+      { firing: 'when series of namespaces beyond the cap are summed into __other__', quiet: 'while every namespace is under the cap' },
+      [on(METRICS.namespaceOverflowSeries.name, target, constant(3, steps(f.namespaceOverflow)))],
+      [on(METRICS.namespaceOverflowSeries.name, target, constant(0, steps(f.namespaceOverflow)))],
+      target,
+      3,
+    ),
   ];
 }
 

@@ -53,7 +53,7 @@ describe('the rules: section of the configuration', () => {
         fast: { longWindowSeconds: 3600, shortWindowSeconds: 300, factor: 4, forSeconds: 120, severity: 'critical' },
         slow: { longWindowSeconds: 21_600, shortWindowSeconds: 1800, factor: 1.5, forSeconds: 900, severity: 'warning' },
       },
-      forSeconds: { hourlyEnergyHigh: 0, down: 300, absent: 900, pollsFailing: 300, watermarkLagging: 300, keplerAbsent: 600 },
+      forSeconds: { hourlyEnergyHigh: 0, down: 300, absent: 900, pollsFailing: 300, watermarkLagging: 300, keplerAbsent: 600, namespaceOverflow: 900 },
       watermarkMaxLagSeconds: 600,
       keplerGroup: false,
       prometheusRule: { name: 'energy-ledger', labels: {} },
