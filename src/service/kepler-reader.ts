@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import {
   buildSelector,
   createClassifier,
@@ -11,7 +12,7 @@ import {
 } from '../core/schema/index.js';
 import type { RawSeries, SchemaId, SeriesSamples } from '../core/types.js';
 import type { SampleSource } from '../source/sample-source.js';
-import { mergeByKey } from './merge-by-key.js';
+import { KeyMerger } from './merge-by-key.js';
 
 /** A detected schema and the Kepler version its build-info metric reports (`unknown` when absent). */
 export interface DetectedSchema {
@@ -26,6 +27,9 @@ export interface KeplerReaderOptions {
   readonly schema: 'auto' | SchemaId;
   readonly classify: ClassifyOptions;
 }
+
+/** Longest stretch of classification between two turns of the event loop, ms. */
+const SLICE_MS = 10;
 
 /** How far back build-info series are looked for (Prometheus' default lookback). */
 const BUILD_INFO_LOOKBACK_SECONDS = 300;
@@ -65,20 +69,35 @@ export class KeplerReader {
 
   /** Ledger input for samples in `(start, end]` of every in-scope series of the active schemas. */
   async read(start: number, end: number, signal?: AbortSignal): Promise<SeriesSamples[]> {
-    const raw = await Promise.all(
-      this.queries.map((spec) => this.options.source.fetchRange({ selector: buildSelector(spec), start, end }, signal)),
+    // Each answer is classified as it arrives (its raw labels become garbage at once) and merged in
+    // query order, in slices with a turn of the event loop between them (100k series take ~0.3 s).
+    const classified = await Promise.all(
+      this.queries.map(async (spec) => {
+        const raw = await this.options.source.fetchRange({ selector: buildSelector(spec), start, end }, signal);
+        const out: SeriesSamples[] = [];
+        await inSlices(raw.length, (i) => {
+          const series = raw[i] as RawSeries;
+          const descriptor = this.classifier(series);
+          if (descriptor !== undefined) out.push({ descriptor, timestamps: series.timestamps, values: series.values });
+        });
+        return out;
+      }),
     );
-    return this.toSamples(raw.flat());
+    const merger = new KeyMerger();
+    for (const list of classified) await inSlices(list.length, (i) => merger.add(list[i] as SeriesSamples));
+    return merger.result();
   }
 
   /** Classifies raw series (out-of-scope ones are dropped) and merges those with the same identity. */
   toSamples(raw: readonly RawSeries[]): SeriesSamples[] {
-    const samples: SeriesSamples[] = [];
-    for (const series of raw) {
-      const descriptor = this.classifier(series);
-      if (descriptor !== undefined) samples.push({ descriptor, timestamps: series.timestamps, values: series.values });
-    }
-    return mergeByKey(samples);
+    const merger = new KeyMerger();
+    for (const series of raw) this.classifyInto(merger, series);
+    return merger.result();
+  }
+
+  private classifyInto(merger: KeyMerger, series: RawSeries): void {
+    const descriptor = this.classifier(series);
+    if (descriptor !== undefined) merger.add({ descriptor, timestamps: series.timestamps, values: series.values });
   }
 
   /** Queries exactly these schemas from now on (e.g. all of them for a report over a past period). */
@@ -96,5 +115,17 @@ export class KeplerReader {
     const series = await this.options.source.fetchRange({ selector, start: now - BUILD_INFO_LOOKBACK_SECONDS, end: now }, signal);
     const versions = [...new Set(series.map((s) => s.labels.version).filter((v): v is string => !!v))].sort();
     return versions.length > 0 ? versions.join(',') : 'unknown';
+  }
+}
+
+/** Calls `fn(0 … n−1)`, yielding to the event loop whenever a stretch has run for {@link SLICE_MS}. */
+async function inSlices(n: number, fn: (i: number) => void): Promise<void> {
+  let since = performance.now();
+  for (let i = 0; i < n; i++) {
+    fn(i);
+    if ((i & 255) === 255 && performance.now() - since >= SLICE_MS) {
+      await setImmediate();
+      since = performance.now();
+    }
   }
 }

@@ -8,15 +8,29 @@ import type { SeriesSamples } from '../core/types.js';
  * The result does not depend on the order of the input.
  */
 export function mergeByKey(samples: readonly SeriesSamples[]): SeriesSamples[] {
-  const byKey = new Map<string, SeriesSamples[]>();
-  for (const s of samples) {
-    const group = byKey.get(s.descriptor.key);
-    if (group === undefined) byKey.set(s.descriptor.key, [s]);
-    else group.push(s);
+  const merger = new KeyMerger();
+  for (const s of samples) merger.add(s);
+  return merger.result();
+}
+
+/** {@link mergeByKey} one series at a time (a caller may pause between series). */
+export class KeyMerger {
+  private readonly byKey = new Map<string, SeriesSamples | SeriesSamples[]>();
+
+  add(s: SeriesSamples): void {
+    const key = s.descriptor.key;
+    const seen = this.byKey.get(key);
+    if (seen === undefined) this.byKey.set(key, s);
+    else if (Array.isArray(seen)) seen.push(s);
+    else this.byKey.set(key, [seen, s]);
   }
-  const out: SeriesSamples[] = [];
-  for (const group of byKey.values()) out.push(group.length === 1 ? (group[0] as SeriesSamples) : mergeGroup(group));
-  return out;
+
+  /** The merged series, one per key. */
+  result(): SeriesSamples[] {
+    const out: SeriesSamples[] = [];
+    for (const group of this.byKey.values()) out.push(Array.isArray(group) ? mergeGroup(group) : (group as SeriesSamples));
+    return out;
+  }
 }
 
 function mergeGroup(group: readonly SeriesSamples[]): SeriesSamples {

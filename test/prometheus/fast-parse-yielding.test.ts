@@ -15,7 +15,7 @@ const plain = (p: ReturnType<typeof fastParse>) =>
     ? undefined
     : {
         envelope: p.envelope,
-        series: p.matrix?.resultType === 'matrix' ? p.matrix.series.map((s) => ({ labels: s.labels, t: [...s.timestamps], v: [...s.values] })) : undefined,
+        series: p.matrix?.resultType === 'matrix' ? p.matrix.series.map((s) => ({ labels: s.labels, t: Array.from(s.timestamps), v: Array.from(s.values) })) : undefined,
       };
 
 describe('fastParseYielding', () => {
