@@ -1,5 +1,6 @@
-import { buildSnapshot, type Ledger, type SnapshotLabels } from '../core/ledger/index.js';
-import type { LedgerSnapshot } from '../core/types.js';
+import { setImmediate } from 'node:timers/promises';
+import { buildSnapshot, type IngestResult, type Ledger, type SnapshotLabels } from '../core/ledger/index.js';
+import type { LedgerSnapshot, SeriesSamples } from '../core/types.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
@@ -82,7 +83,7 @@ export class Poller {
       for (let i = 0; i < chunks; i++) {
         const from = start + i * this.options.chunkSeconds;
         const to = Math.min(end, from + this.options.chunkSeconds);
-        const result = ledger.ingest(this.baseline.apply(await reader.read(from, to, signal)));
+        const result = await ingestInSteps(ledger, this.baseline.apply(await reader.read(from, to, signal)));
         // Until a schema is detected nothing was read: the first read still starts at the origin.
         if (reader.activeSchemas.length > 0) this.readEnd = to;
         // Publish as we go, so a long backfill already shows what it has read, and let HTTP requests in
@@ -128,6 +129,16 @@ export class Poller {
       );
     } else if (series === 0 && this.overflowing) logger.info('namespaces are back under max_namespaces');
     this.overflowing = series > 0;
+  }
+}
+
+/** `ledger.ingest` with a turn of the event loop every 2,048 series (no 0.1–0.3 s stall at 100k series). */
+async function ingestInSteps(ledger: Ledger, batch: readonly SeriesSamples[]): Promise<IngestResult> {
+  const steps = ledger.ingestSteps(batch, 2048);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    await setImmediate();
   }
 }
 
