@@ -29,7 +29,13 @@ export interface ReportRequest {
   /** Period length, seconds; a whole number of minutes. */
   readonly stepSeconds: number;
   readonly by: 'namespace' | 'node';
-  readonly format: 'table' | 'csv' | 'json';
+  readonly format: 'table' | 'csv' | 'json' | 'markdown';
+  /** IANA zone of calendar days (`--step 1d`, `--period`); absent: the config's `timezone`. */
+  readonly timezone?: string;
+  /** Periods are calendar days in the zone (`--step 1d`) instead of fixed `stepSeconds` from `from`. */
+  readonly days?: boolean;
+  /** Keep the N groups with the most energy, sum the rest as `other`. */
+  readonly top?: number;
 }
 
 /** `report`: write the report to `io.stdout`, then resolve. */

@@ -34,17 +34,23 @@ ${CONFIG_FLAGS}
   --backfill DUR           history rebuilt at start (default 26h)
 `;
 
-export const REPORT_USAGE = `Usage: energy-ledger report --from TIME --to TIME [flags]
+export const REPORT_USAGE = `Usage: energy-ledger report (--from TIME --to TIME | --period NAME) [flags]
 
 Exact energy per period and group for a past time range, straight from Prometheus.
-TIME is RFC 3339 (2026-11-27T10:00:00Z) or unix seconds; DUR a Prometheus duration (1h, 15m).
+TIME is RFC 3339 (2026-11-27T10:00:00Z) or unix seconds; DUR a Prometheus duration (1h, 15m, 1d).
 
 Flags:
-  --from TIME              start of the range (required)
-  --to TIME                end of the range (required, after --from)
-  --step DUR               period length, a whole number of minutes (default 1h)
+  --from TIME              start of the range (required unless --period)
+  --to TIME                end of the range (required unless --period, after --from)
+  --period NAME            today|yesterday|this-month|last-month in --timezone; today and
+                           this-month end with the current hour
+  --timezone ZONE          IANA zone of days and months (default: the config's timezone, UTC);
+                           boundaries fall on whole UTC hours (Asia/Kolkata days start 23:30 local)
+  --step DUR               period length, whole hours; 1d means calendar days in --timezone
+                           (default 1h, 1d for this-month and last-month)
+  --top N                  keep the N groups with the most energy, sum the rest as "other"
   --by namespace|node      group by namespace or node (default namespace)
-  --format table|csv|json  output format (default table)
+  --format FORMAT          table|csv|json|markdown (default table)
 ${CONFIG_FLAGS}
   --prometheus-url URL     Prometheus-compatible API (default http://localhost:9090)
 `;

@@ -8,16 +8,24 @@ export interface ReportRow {
   readonly wattHours: number;
 }
 
+/** Period boundaries `[from, from+step, …, to]` of a fixed step (the last period may be shorter). */
+export function fixedBoundaries(from: number, to: number, stepSeconds: number): number[] {
+  const out: number[] = [];
+  for (let t = from; t < to; t += stepSeconds) out.push(t);
+  out.push(to);
+  return out;
+}
+
 /**
- * Sums hour rows into periods of `stepSeconds` (a whole number of hours) starting at `from`,
- * one row per period and group, sorted by period then labels. Every group that has a row in
- * any hour gets a row in every period (zero where it had no energy), so series stay dense.
+ * Sums hour rows into the periods between consecutive `boundaries` (ascending, whole hours), one row
+ * per period and group, sorted by period then labels. Every group that has a row in any hour gets a
+ * row in every period (zero where it had no energy), so series stay dense.
  */
-export function aggregateHours(hours: readonly HourRow[], from: number, to: number, stepSeconds: number): ReportRow[] {
-  const periods = Math.ceil((to - from) / stepSeconds);
+export function aggregateHours(hours: readonly HourRow[], boundaries: readonly number[]): ReportRow[] {
+  const periods = boundaries.length - 1;
   const groups = new Map<string, { labels: readonly string[]; joules: number[] }>();
   for (const row of hours) {
-    const period = Math.floor((row.hourStart - from) / stepSeconds);
+    const period = periodIndex(boundaries, row.hourStart);
     if (period < 0 || period >= periods) continue;
     const key = row.labels.join('\u0001');
     let group = groups.get(key);
@@ -27,12 +35,66 @@ export function aggregateHours(hours: readonly HourRow[], from: number, to: numb
   const sorted = [...groups.values()].sort((a, b) => compareLabels(a.labels, b.labels));
   const rows: ReportRow[] = [];
   for (let p = 0; p < periods; p++) {
-    const periodStart = from + p * stepSeconds;
     for (const g of sorted) {
-      rows.push({ periodStart, periodEnd: Math.min(to, periodStart + stepSeconds), labels: g.labels, wattHours: (g.joules[p] as number) / 3600 });
+      rows.push({ periodStart: boundaries[p] as number, periodEnd: boundaries[p + 1] as number, labels: g.labels, wattHours: (g.joules[p] as number) / 3600 });
     }
   }
   return rows;
+}
+
+/** Index of the period containing `t`: the last boundary ≤ t (−1 before the first). */
+function periodIndex(boundaries: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = boundaries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((boundaries[mid] as number) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** The label of the group that sums everything outside the top N. */
+export const OTHER = 'other';
+
+/**
+ * Keeps the `n` groups with the most energy over the whole report (ties by labels) and sums the rest,
+ * per period, into one group whose first label is `other` (`__other__` if a kept group is itself named
+ * `other`) and whose other labels are empty. Rows come out per period in rank order, `other` last;
+ * the total per period is unchanged.
+ */
+export function topGroups(rows: readonly ReportRow[], n: number): ReportRow[] {
+  const totals = new Map<string, { labels: readonly string[]; wh: number }>();
+  for (const r of rows) {
+    const key = r.labels.join('\u0001');
+    const t = totals.get(key);
+    if (t === undefined) totals.set(key, { labels: r.labels, wh: r.wattHours });
+    else t.wh += r.wattHours;
+  }
+  const ranked = [...totals.entries()].sort(([, a], [, b]) => b.wh - a.wh || compareLabels(a.labels, b.labels));
+  if (ranked.length <= n) return rankRows(rows, new Map(ranked.map(([key], i) => [key, i])));
+  const kept = new Map(ranked.slice(0, n).map(([key], i) => [key, i]));
+  const width = rows[0]?.labels.length ?? 1;
+  const name = ranked.slice(0, n).some(([, g]) => g.labels[0] === OTHER) ? `__${OTHER}__` : OTHER;
+  const otherLabels = [name, ...new Array<string>(width - 1).fill('')];
+  const out: ReportRow[] = [];
+  const others = new Map<number, ReportRow>();
+  for (const r of rows) {
+    if (kept.has(r.labels.join('\u0001'))) {
+      out.push(r);
+      continue;
+    }
+    const o = others.get(r.periodStart);
+    others.set(r.periodStart, { ...r, labels: otherLabels, wattHours: (o?.wattHours ?? 0) + r.wattHours });
+  }
+  const ranks = new Map(kept);
+  ranks.set(otherLabels.join('\u0001'), n);
+  return rankRows([...out, ...others.values()], ranks);
+}
+
+function rankRows(rows: readonly ReportRow[], ranks: ReadonlyMap<string, number>): ReportRow[] {
+  const rank = (r: ReportRow): number => ranks.get(r.labels.join('\u0001')) ?? 0;
+  return [...rows].sort((a, b) => a.periodStart - b.periodStart || rank(a) - rank(b));
 }
 
 function compareLabels(a: readonly string[], b: readonly string[]): number {

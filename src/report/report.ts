@@ -5,9 +5,11 @@ import { HOUR_SECONDS } from '../core/time.js';
 import { SCHEMAS } from '../core/types.js';
 import { prometheusFromConfig } from '../service/prometheus-from-config.js';
 import { classifyOptions, snapshotLabels } from '../service/config-mapping.js';
+import { FirstScrapeBaseline } from '../service/first-scrape-baseline.js';
 import { KeplerReader } from '../service/kepler-reader.js';
 import type { SampleSource } from '../source/sample-source.js';
-import { aggregateHours } from './aggregate.js';
+import { dayBoundaries } from '../calendar/zone.js';
+import { aggregateHours, fixedBoundaries, topGroups } from './aggregate.js';
 import { formatReport } from './format.js';
 import { ProgressBar } from './progress.js';
 
@@ -52,9 +54,11 @@ export async function buildReport({ context, source, progress, now }: ReportDeps
   const end = Math.min(request.to + EDGE_SECONDS, now);
   const chunk = config.prometheus.maxRangeSeconds;
   const chunks = Math.max(1, Math.ceil((end - start) / chunk));
+  // A Prometheus younger than --from holds no baseline before it: its first scrape is the baseline.
+  const baseline = new FirstScrapeBaseline(request.from);
   for (let i = 0; i < chunks; i++) {
     const from = start + i * chunk;
-    ledger.ingest(await reader.read(from, Math.min(end, from + chunk), signal));
+    ledger.ingest(baseline.apply(await reader.read(from, Math.min(end, from + chunk), signal)));
     progress?.update(i + 1, chunks);
   }
   progress?.finish();
@@ -63,11 +67,14 @@ export async function buildReport({ context, source, progress, now }: ReportDeps
   const names = scope === 'namespace' ? labels.namespaceLabels : labels.nodeLabels;
   const primary = scope;
   const order = [names.indexOf(primary), ...names.map((_, i) => i).filter((i) => names[i] !== primary)];
-  const rows = aggregateHours(ledger.hours(scope, request.from, request.to), request.from, request.to, request.stepSeconds).map((r) => ({
+  const boundaries = request.days
+    ? dayBoundaries(request.timezone ?? config.timezone, request.from, request.to)
+    : fixedBoundaries(request.from, request.to, request.stepSeconds);
+  const rows = aggregateHours(ledger.hours(scope, request.from, request.to), boundaries).map((r) => ({
     ...r,
     labels: order.map((i) => r.labels[i] as string),
   }));
-  return formatReport(rows, order.map((i) => names[i] as string), request.format);
+  return formatReport(request.top === undefined ? rows : topGroups(rows, request.top), order.map((i) => names[i] as string), request.format);
 }
 
 function checkRequest(request: ReportRequest): void {

@@ -69,7 +69,7 @@ describe('commands hand a validated config to the registered implementation', ()
     [['--to', '100'], '--from is required (RFC 3339, e.g. 2026-11-27T10:00:00Z, or unix seconds)'],
     [['--from', '0', '--to', '7200', '--step', '90s'], '--step must be a whole number of minutes, at least 1m; got "90s"'],
     [['--from', '0', '--to', '7200', '--step', '1x'], '--step: "1x" is not a duration: unknown unit "x" (use y, w, d, h, m, s or ms)'],
-    [['--from', '0', '--to', '7200', '--format', 'xml'], '--format must be one of table, csv, json; got "xml"'],
+    [['--from', '0', '--to', '7200', '--format', 'xml'], '--format must be one of table, csv, json, markdown; got "xml"'],
     [['--from', '0', '--to', '7200', '--by', 'pod'], '--by must be one of namespace, node; got "pod"'],
   ])('rejects report %j with exit 2 naming the flag', async (args, message) => {
     const { io, stderr } = memoryIo();
