@@ -1,6 +1,6 @@
 /**
  * One live poll end to end at 1k, 10k (and 100k with --full) Kepler series in a real Prometheus:
- * `KeplerReader.read` over a `PrometheusSource` plus `ledger.ingest`, against the floor of the same
+ * `KeplerReader.read` over a `PrometheusSource` plus `ledger.ingest` (in steps, as the poller does), against the floor of the same
  * HTTP requests (same POST forms and headers) whose bodies are only read, gunzipped and `JSON.parse`d.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import { buildSelector, DEFAULT_CLASSIFY_OPTIONS, queriesFor } from '../src/core
 import { PrometheusClient } from '../src/prometheus/client.js';
 import { rangeSelector } from '../src/prometheus/selector.js';
 import { PrometheusSource } from '../src/prometheus/source.js';
+import { ingestInSteps } from '../src/service/ingest-in-steps.js';
 import { KeplerReader } from '../src/service/kepler-reader.js';
 import { createBlocksFromOpenMetrics } from '../test/support/blocks.js';
 import { startPrometheus } from '../test/support/prometheus-server.js';
@@ -116,7 +117,8 @@ export async function measurePolls(url: string, series: number, reps: number): P
       const f = await measure(async () => void (seen = await floorRead(url, forms)));
       if (seen !== series) throw new Error(`floor read ${seen} series, want ${series}`);
       const ledger = await warmLedger(reader);
-      const p = await measure(async () => ledger.ingest(await reader.read(END - INTERVAL - OVERLAP, END)));
+      // As the poller does it: read, then ingest with event-loop turns.
+      const p = await measure(async () => ingestInSteps(ledger, await reader.read(END - INTERVAL - OVERLAP, END)));
       if (ledger.stats().series !== series) throw new Error(`ledger tracks ${ledger.stats().series} series, want ${series}`);
       if (r === 0) continue; // warm-up (JIT, connections, Prometheus' caches)
       floor.push(f);
