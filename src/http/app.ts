@@ -7,7 +7,7 @@ import type { HourRow, LedgerSnapshot } from '../core/types.js';
 import type { KeplerSchemaInfo } from '../exposition/health.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../exposition/text-format.js';
 import { hoursJson, namespacesJson, nodesJson } from './api-json.js';
-import { renderLandingPage } from './landing-page.js';
+import { chartFromHour, HOURS_SHOWN, renderStatusPage } from './status-page.js';
 import { parseTime, TimeError } from '../core/time.js';
 
 export { listen, parseHostPort, ListenError, type Listening } from './listen.js';
@@ -32,6 +32,9 @@ export interface HoursQuery {
 export interface AppStatus {
   readonly version: string;
   readonly keplerSchemas?: readonly KeplerSchemaInfo[];
+  /** Unix seconds of the last successful poll. */
+  readonly lastPollSuccess?: number;
+  readonly ready?: boolean;
   readonly [key: string]: unknown;
 }
 
@@ -44,6 +47,8 @@ export interface AppDeps {
   readonly snapshot: () => LedgerSnapshot;
   readonly hours: (query: HoursQuery) => readonly HourRow[] | Promise<readonly HourRow[]>;
   readonly status: () => AppStatus;
+  /** Wall clock, unix seconds, for the status page's ages (default `Date.now()`). */
+  readonly now?: () => number;
   /** Called with errors that become a 500 (for logging). */
   readonly onError?: (err: unknown, req: Request) => void;
   /** Authentication in front of every endpoint but the probes (see `createAuthGuard`). */
@@ -80,17 +85,21 @@ export function createApp(deps: AppDeps): Express {
     res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ready\n' : `not ready: ${reason ?? 'starting'}\n`);
   });
 
-  app.get('/', (_req, res) => {
+  app.get('/', async (_req, res) => {
     const status = deps.status();
     const snapshot = deps.snapshot();
-    res.type('html').send(
-      renderLandingPage({
-        version: status.version,
-        keplerSchemas: status.keplerSchemas ?? [],
-        watermark: snapshot.watermark,
-        namespaces: snapshot.namespaces.length,
-      }),
-    );
+    const from = snapshot.watermark === undefined ? undefined : chartFromHour(snapshot.watermark);
+    const hours = from === undefined ? [] : await deps.hours({ from, to: from + HOURS_SHOWN * 3600 });
+    const page = renderStatusPage({
+      version: status.version,
+      keplerSchemas: status.keplerSchemas ?? [],
+      snapshot,
+      hours,
+      now: deps.now?.() ?? Date.now() / 1000,
+      ...(typeof status.lastPollSuccess === 'number' && { lastPollSuccess: status.lastPollSuccess }),
+      ...(typeof status.ready === 'boolean' && { ready: status.ready }),
+    });
+    res.type('html').set('Cache-Control', 'no-store').send(page);
   });
 
   const namespacesBody = perSnapshot((s) => JSON.stringify(namespacesJson(s)));

@@ -62,6 +62,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     metrics: () => registry.metricsChunks(),
     isReady: () => (poller.ready ? { ready: true } : { ready: false, reason: 'backfill not complete' }),
     snapshot: () => poller.snapshot,
+    now,
     hours: (q) => {
       // Rows are hours with from <= hourStart < to; the ledger takes hour-aligned bounds.
       const ceilHour = (t: number) => -hourStart(-t);
