@@ -15,7 +15,7 @@ import { METRIC_NAMES_BY_SCHEMA } from '../../../src/core/schema/catalogue.js';
 import { startBackendWithHistory, type BackendKind, type LoadedBackend } from './backends.js';
 import { ensureCliBuilt, runCli, type CliResult } from './cli.js';
 import { perNamespace, single, type ExposedSample } from './exposition.js';
-import { historyScenario, longLivedNamespaces, type History } from './history.js';
+import { historyScenario, longLivedNamespaces, SCRAPE_SECONDS, type History } from './history.js';
 import { byHour, CSV_HEADER, parseReportCsv, unixOf, type CsvRow } from './report-csv.js';
 import { startService, type HourJson, type RunningService } from './service.js';
 
@@ -179,24 +179,32 @@ export function describeBackfill(schema: SchemaId, kind: BackendKind): void {
       expect(w).toBeGreaterThan(history.dataEnd - 60);
       expect(w).toBeLessThanOrEqual(history.dataEnd);
       const current = currentHourAt(w);
+      const previous = perNamespace(metrics, PERIOD_METRIC, { period: 'previous_hour' });
+      for (const namespace of history.scenario.namespaces) expect(previous.get(namespace), namespace).toBeGreaterThan(0);
       // Both are pure functions of the same stored samples; the data stopped growing before either ran.
-      expectSameValues(perNamespace(metrics, PERIOD_METRIC, { period: 'previous_hour' }), reportHours.get(current - HOUR_SECONDS)!, 'previous_hour');
+      expectSameValues(previous, reportHours.get(current - HOUR_SECONDS)!, 'previous_hour');
       expectSameValues(perNamespace(metrics, PERIOD_METRIC, { period: 'current_hour' }), reportHours.get(current)!, 'current_hour');
       const served = hoursByHour(await service.hours(reportFrom));
       expect([...served.keys()]).toEqual([...reportHours.keys()].filter((h) => h <= current));
       for (const [hour, values] of served) expectSameValues(values, reportHours.get(hour)!, `hour ${formatRfc3339Utc(hour)}`);
     });
 
-    it('serves a 24h window ending at the watermark that the report hours bracket and that matches the ground truth within 0.05 %', async () => {
+    it('serves a 24h window ending at the watermark that the report hours bracket and that matches the ground truth within 0.05 % plus the scrape lag', async () => {
       // The window (w − 24 h, w] is not made of whole hours: it is the tail of the hour holding
       // w − 24 h, the whole hours after it, and current_hour. The report gives the whole hours
       // exactly, so it brackets the window; the tail is checked against the ground truth instead.
       // The exact identity is the next test, with the watermark on an hour boundary.
+      // The watermark is the newest sample of any series: the other node's samples end up to one
+      // scrape interval earlier, and Kepler's counters lag by up to one of its ticks, so the window
+      // misses up to that much of a day at its end (measured on this scenario at various data ends:
+      // up to −0.055 % for 24h; the same lag costs the 5m window up to −8 %, see the report).
+      const bound = DAY_BOUND + (SCRAPE_SECONDS[schema] + history.scenario.tickSeconds) / (24 * HOUR_SECONDS);
       const metrics = await service.metrics();
       const w = single(metrics, WATERMARK_METRIC)!;
       const windows = perNamespace(metrics, WINDOW_METRIC, { window: '24h' });
       const firstWhole = currentHourAt(w - 24 * HOUR_SECONDS) + HOUR_SECONDS;
       const expected = truth(history.scenario, { from: w - 24 * HOUR_SECONDS, to: w }).namespaces;
+      let worst = 0;
       for (const namespace of history.scenario.namespaces) {
         let whole = 0;
         for (let h = firstWhole; h <= currentHourAt(w); h += HOUR_SECONDS) whole += reportHours.get(h)?.get(namespace) ?? 0;
@@ -205,8 +213,10 @@ export function describeBackfill(schema: SchemaId, kind: BackendKind): void {
         expect(got).toBeGreaterThanOrEqual(whole * (1 - IDENTICAL));
         expect(got).toBeLessThanOrEqual((whole + tailHour) * (1 + IDENTICAL));
         const want = expected.filter((r) => r.labels[0] === namespace).reduce((s, r) => s + r.joules - r.unobservableJoules, 0) / HOUR_SECONDS;
-        expectClose(got, want, DAY_BOUND, `24h window ${namespace}`);
+        worst = Math.max(worst, Math.abs(got - want) / want);
+        expectClose(got, want, bound, `24h window ${namespace}`);
       }
+      console.info(`[e2e ${schema} ${kind}] serve 24h window vs truth: worst ${(worst * 100).toFixed(4)} %`);
     });
 
     it('serves, with its clock on an hour boundary, a 24h window equal to the sum of the report over those 24 hours', async () => {
