@@ -173,6 +173,28 @@ export function describeBackfill(schema: SchemaId, kind: BackendKind): void {
       console.info(`[e2e ${schema} ${kind}] report vs truth: worst 24 h ${(worstDay * 100).toFixed(4)} %, worst long-lived hour ${(worstHour * 100).toFixed(4)} %`);
     });
 
+    it('reports the first hour of the stored history without counting what Kepler counted before it', async () => {
+      // Prometheus holds nothing before the history's start, so every series of worker-2 (scraped
+      // after the hour starts) is first seen inside the hour while its counter holds days of energy.
+      const from = history.scenario.start;
+      const worker2 = history.scenario.nodes[1]!;
+      expect(worker2.keplerStart).toBeLessThan(from - 600);
+      expect(worker2.scrapePhaseMs).toBeGreaterThan(0);
+      const first = await runCli(['report', '--prometheus-url', url, '--from', String(from), '--to', String(from + HOUR_SECONDS), '--format', 'csv']);
+      expect(first.code, first.stderr).toBe(0);
+      const got = byHour(parseReportCsv(first.stdout).rows).get(from)!;
+      const expected = truth(history.scenario, { from, to: from + HOUR_SECONDS }).namespaces;
+      expect(expected.length).toBe(history.scenario.namespaces.length);
+      // What worker-2 used before its first scrape in the hour is lost: at most one scrape interval.
+      const bound = (SCRAPE_SECONDS[schema] + history.scenario.tickSeconds) / HOUR_SECONDS;
+      for (const row of expected) {
+        const want = (row.joules - row.unobservableJoules) / HOUR_SECONDS;
+        const ns = row.labels[0]!;
+        expect(got.get(ns)!, ns).toBeLessThanOrEqual(want * (1 + bound));
+        expect(got.get(ns)!, ns).toBeGreaterThanOrEqual(want * (1 - bound));
+      }
+    });
+
     it('serves previous_hour and current_hour equal to the report rows of those hours, and /api/v1/hours equal to every report row', async () => {
       const metrics = await service.metrics();
       const w = single(metrics, WATERMARK_METRIC)!;
