@@ -58,7 +58,7 @@ function scoped(group: 'namespace' | 'node') {
     period: {
       name: `${prefix}_period_energy_watt_hours`,
       type: 'gauge',
-      help: `Energy of ${who} in the clock-aligned period (current_hour, previous_hour), in watt-hours. ${POLLER}`,
+      help: `Energy of ${who} in the clock-aligned period (current_hour, previous_hour; current_day, previous_day, month_to_date in the configured timezone), in watt-hours. ${POLLER}`,
       group,
       labels: [LABEL_PERIOD],
     },

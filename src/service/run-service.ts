@@ -1,3 +1,4 @@
+import { ledgerCalendar } from '../calendar/ledger-calendar.js';
 import { Ledger } from '../core/ledger/index.js';
 import { hourStart } from '../core/time.js';
 import type { Config } from '../config/types.js';
@@ -42,6 +43,8 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     retentionSeconds: config.retentionSeconds,
     maxSeriesPowerWatts: config.kepler.maxSeriesPowerWatts,
     ...(config.maxNamespaces !== undefined && { maxNamespaces: config.maxNamespaces }),
+    // Local days of the configured zone: current_day, previous_day, month_to_date.
+    calendar: ledgerCalendar(config.timezone),
   });
   const reader = new KeplerReader({ source: deps.source, schema: config.kepler.schema, classify: classifyOptions(config) });
   const metrics = new ServiceMetrics(deps.version);

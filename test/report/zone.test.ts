@@ -37,3 +37,18 @@ describe('calendar zone arithmetic', () => {
     expect(b).toEqual([utc('2026-10-23T22:00:00Z'), utc('2026-10-24T22:00:00Z'), utc('2026-10-25T23:00:00Z'), utc('2026-10-26T23:00:00Z')]);
   });
 });
+
+describe('ledgerCalendar', () => {
+  it('numbers local days since 1970 and finds the first of the month, also in a half-hour zone', async () => {
+    const { ledgerCalendar } = await import('../../src/calendar/ledger-calendar.js');
+    const kolkata = ledgerCalendar('Asia/Kolkata');
+    const nov27 = Date.UTC(2026, 10, 27) / 86_400_000;
+    // The hour 18:00–19:00 UTC on the 26th holds Kolkata's midnight: it is the first hour of the 27th.
+    expect(kolkata.dayOf(utc('2026-11-26T18:00:00Z'))).toBe(nov27);
+    expect(kolkata.dayOf(utc('2026-11-26T17:00:00Z'))).toBe(nov27 - 1);
+    expect(kolkata.monthStartOf(nov27)).toBe(Date.UTC(2026, 10, 1) / 86_400_000);
+    const ny = ledgerCalendar('America/New_York');
+    expect(ny.dayOf(utc('2026-12-01T04:00:00Z'))).toBe(Date.UTC(2026, 10, 30) / 86_400_000);
+    expect(ny.dayOf(utc('2026-12-01T05:00:00Z'))).toBe(Date.UTC(2026, 11, 1) / 86_400_000);
+  });
+});

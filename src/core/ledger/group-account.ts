@@ -62,6 +62,11 @@ export class BucketRing {
 export class GroupAccount {
   readonly fine: BucketRing;
   readonly hours: BucketRing;
+  /** Local day buckets, indexed by day number; null without a calendar. */
+  readonly days: BucketRing | null;
+  /** Hour index and day number of the last booking, so the calendar is asked once per hour. */
+  private lastHour = NaN;
+  private lastDay = 0;
   /** Tracked series that book into this group (maintained by the series table). */
   seriesCount = 0;
   private totalHi = 0;
@@ -75,16 +80,28 @@ export class GroupAccount {
     hourSlots: number,
     /** Fine buckets per hour. */
     private readonly bucketsPerHour: number,
+    /** Day number of the hour starting at the given unix second; absent: no day buckets. */
+    private readonly dayOf?: (hourStart: number) => number,
+    daySlots = 0,
   ) {
     this.fine = new BucketRing(fineSlots);
     this.hours = new BucketRing(hourSlots);
+    this.days = dayOf === undefined ? null : new BucketRing(daySlots);
   }
 
   /** Books `microJoules` (a non-negative integer) into fine bucket `k`, its hour and the total. */
   book(k: number, microJoules: number): void {
     if (microJoules === 0) return;
     this.fine.add(k, microJoules);
-    this.hours.add(Math.floor(k / this.bucketsPerHour), microJoules);
+    const hour = Math.floor(k / this.bucketsPerHour);
+    this.hours.add(hour, microJoules);
+    if (this.days !== null) {
+      if (hour !== this.lastHour) {
+        this.lastHour = hour;
+        this.lastDay = this.dayOf!(hour * 3600);
+      }
+      this.days.add(this.lastDay, microJoules);
+    }
     let lo = this.totalLo + microJoules;
     if (lo >= LIMB) {
       const carry = Math.floor(lo / LIMB);

@@ -21,8 +21,12 @@
  *   (admission by first sample time, see `cardinality.ts`), so memory is bounded by the cap.
  * - `hours()` is dense for active groups; the snapshot includes a group with energy in the longest
  *   window or a published hour (`publishedPeriods`), reporting its total as is.
+ * - With a `calendar` (local day numbers from the adapter; the core has no time zones), each group also
+ *   keeps integer-µJ day buckets for {@link DAY_SLOTS} days, for `current_day`, `previous_day` and
+ *   `month_to_date` (`publishedDays`). Groups with energy in a kept day are not forgotten.
  */
 export { Ledger, type GroupJoules, type IngestResult } from './ledger.js';
 export { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
-export { buildSnapshot, publishedPeriods, type SnapshotLabels } from './snapshot.js';
+export { buildSnapshot, publishedDays, publishedPeriods, type SnapshotLabels } from './snapshot.js';
+export { DAY_SLOTS, type LedgerCalendar } from './calendar.js';
 export { bucketIndexOf, hourStartOf, HOUR_SECONDS } from './time.js';

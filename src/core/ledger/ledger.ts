@@ -1,10 +1,11 @@
 import type { HourRow, LedgerStats, RejectReason, Scope, SeriesSamples } from '../types.js';
 import { accountSeries, zeroCounts } from './account-series.js';
+import { DAY_SLOTS } from './calendar.js';
 import { groupKeyOf, newNamespaceGroups } from './cardinality.js';
 import { GroupAccount } from './group-account.js';
 import { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
 import { SeriesTable } from './series-table.js';
-import { bucketIndexOf, HOUR_SECONDS } from './time.js';
+import { bucketIndexOf, HOUR_SECONDS, hourStartOf } from './time.js';
 
 /** What one {@link Ledger.ingest} call did with its samples. */
 export interface IngestResult {
@@ -178,6 +179,31 @@ export class Ledger {
     return rows;
   }
 
+  /**
+   * Energy per group in the local days `fromDay..toDay` (inclusive day numbers of the calendar), joules;
+   * only days the ledger holds count (the last {@link DAY_SLOTS} up to the watermark's, and energy after
+   * the origin). Throws without a calendar.
+   */
+  daysEnergy(scope: Scope, fromDay: number, toDay: number): GroupJoules[] {
+    const held = this.heldDays();
+    const first = held === undefined ? 0 : Math.max(fromDay, held.first);
+    const last = held === undefined ? -1 : Math.min(toDay, held.last);
+    return this.sortedGroups(scope).map((g) => {
+      let micro = 0;
+      for (let d = first; d <= last; d++) micro += g.days!.get(d);
+      return { labels: g.labels, joules: micro / 1e6 };
+    });
+  }
+
+  /** Day numbers held: the watermark's day and up to {@link DAY_SLOTS} − 1 before, from the origin's day. */
+  heldDays(): { first: number; last: number } | undefined {
+    const calendar = this.options.calendar;
+    if (calendar === undefined) throw new Error('this ledger keeps no day totals: pass a calendar in its options');
+    if (this.wm === -Infinity) return undefined;
+    const last = calendar.dayOf(hourStartOf(this.wm));
+    return { first: Math.max(last - DAY_SLOTS + 1, calendar.dayOf(Math.floor(this.options.origin / HOUR_SECONDS) * HOUR_SECONDS)), last };
+  }
+
   /** Index range of the clock hours held: within the retention, ending after the origin. */
   private heldHours(): { first: number; last: number } | undefined {
     if (this.wm === -Infinity) return undefined;
@@ -198,7 +224,9 @@ export class Ledger {
   private createGroup(scope: Scope, labels: readonly string[]): GroupAccount {
     const key = groupKeyOf(labels);
     const bucketsPerHour = HOUR_SECONDS / this.options.bucketSeconds;
-    const account = new GroupAccount(key, Object.freeze([...labels]), this.fineSlots, this.hourSlots, bucketsPerHour);
+    const calendar = this.options.calendar;
+    const dayOf = calendar === undefined ? undefined : (h: number): number => calendar.dayOf(h);
+    const account = new GroupAccount(key, Object.freeze([...labels]), this.fineSlots, this.hourSlots, bucketsPerHour, dayOf, DAY_SLOTS);
     this.scopes[scope].set(key, account);
     this.sorted[scope] = undefined;
     return account;
@@ -237,10 +265,12 @@ export class Ledger {
     this.series.dropSilent(watermark, this.options.seriesTtlSeconds);
     const oldestBucket = bucketIndexOf(watermark, this.options.bucketSeconds) - this.fineSlots + 1;
     const oldestHour = bucketIndexOf(watermark, HOUR_SECONDS) - this.hourSlots + 1;
+    const oldestDay = this.options.calendar === undefined ? 0 : this.options.calendar.dayOf(hourStartOf(watermark)) - DAY_SLOTS + 1;
     for (const accounts of Object.values(this.scopes)) {
       for (const g of accounts.values()) {
         g.fine.releaseBefore(oldestBucket);
         g.hours.releaseBefore(oldestHour);
+        g.days?.releaseBefore(oldestDay);
       }
     }
     this.forgetIdleGroups();
@@ -255,7 +285,7 @@ export class Ledger {
     for (const scope of ['namespace', 'node'] as const) {
       const accounts = this.scopes[scope];
       for (const [key, g] of accounts) {
-        if (g === this.overflow || g.seriesCount > 0 || !g.fine.empty || !g.hours.empty) continue;
+        if (g === this.overflow || g.seriesCount > 0 || !g.fine.empty || !g.hours.empty || g.days?.empty === false) continue;
         accounts.delete(key);
         this.sorted[scope] = undefined;
       }

@@ -1,3 +1,5 @@
+import type { LedgerCalendar } from './calendar.js';
+
 /** Ledger configuration; every field but `origin` and `windows` has a default. */
 export interface LedgerOptions {
   /** Unix seconds; only energy after it counts. Callers pass an hour-aligned value. */
@@ -19,6 +21,8 @@ export interface LedgerOptions {
    * whose labels are all {@link OVERFLOW_LABEL_VALUE}; see `cardinality.ts`.
    */
   readonly maxNamespaces?: number;
+  /** Local days (from the adapter's time zone): when set, the ledger also keeps day totals per group. */
+  readonly calendar?: LedgerCalendar;
 }
 
 /** {@link LedgerOptions} with defaults applied and validated. */
@@ -32,6 +36,8 @@ export interface ResolvedLedgerOptions {
   readonly seriesTtlSeconds: number;
   /** Undefined when namespaces are not capped. */
   readonly maxNamespaces: number | undefined;
+  /** Undefined when no day totals are kept. */
+  readonly calendar: LedgerCalendar | undefined;
 }
 
 /** Label value of the overflow group that sums the namespaces beyond `maxNamespaces`. */
@@ -89,5 +95,6 @@ export function resolveLedgerOptions(options: LedgerOptions): ResolvedLedgerOpti
     newSeriesGraceSeconds,
     seriesTtlSeconds,
     maxNamespaces,
+    calendar: options.calendar,
   });
 }

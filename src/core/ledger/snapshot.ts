@@ -24,6 +24,22 @@ export function publishedPeriods(watermark: number, origin: number): { label: st
 }
 
 /**
+ * Calendar periods of a ledger with a calendar, as inclusive day-number ranges: `current_day` (the
+ * watermark's local day), `previous_day` (once the origin is before its end) and `month_to_date`
+ * (from the first of the watermark's month). Each counts only energy after the origin.
+ */
+export function publishedDays(ledger: Ledger): { label: string; fromDay: number; toDay: number }[] {
+  const calendar = ledger.options.calendar;
+  const held = calendar === undefined ? undefined : ledger.heldDays();
+  if (calendar === undefined || held === undefined) return [];
+  const today = held.last;
+  const periods = [{ label: 'current_day', fromDay: today, toDay: today }];
+  if (held.first <= today - 1) periods.push({ label: 'previous_day', fromDay: today - 1, toDay: today - 1 });
+  periods.push({ label: 'month_to_date', fromDay: calendar.monthStartOf(today), toDay: today });
+  return periods;
+}
+
+/**
  * An immutable, fully computed view of the ledger. A group is included when it has energy in the
  * longest window or in a published period; its `totalJoules` is reported as is. Windows and periods
  * are in watt-hours. Groups are sorted by labels. Before the first sample there are no groups.
@@ -48,7 +64,12 @@ function scopeEnergy(ledger: Ledger, scope: Scope): GroupEnergy[] {
   const windowJoules = windows.map((w) => ledger.window(scope, w.seconds));
   const longestJoules = windowJoules[windows.indexOf(longest)]!;
   const periods = publishedPeriods(watermark, origin);
-  const periodJoules = periods.map((p) => ledger.hourEnergy(scope, p.hourStart));
+  const days = publishedDays(ledger);
+  const periodJoules = [
+    ...periods.map((p) => ledger.hourEnergy(scope, p.hourStart)),
+    ...days.map((d) => ledger.daysEnergy(scope, d.fromDay, d.toDay)),
+  ];
+  const periodLabels = [...periods.map((p) => p.label), ...days.map((d) => d.label)];
   const out: GroupEnergy[] = [];
   totals.forEach((total, i) => {
     const active = longestJoules[i]!.joules > 0 || periodJoules.some((rows) => rows[i]!.joules > 0);
@@ -56,7 +77,7 @@ function scopeEnergy(ledger: Ledger, scope: Scope): GroupEnergy[] {
     const w: Record<string, number> = {};
     windows.forEach((win, j) => (w[win.label] = windowJoules[j]![i]!.joules / HOUR_SECONDS));
     const p: Record<string, number> = {};
-    periods.forEach((period, j) => (p[period.label] = periodJoules[j]![i]!.joules / HOUR_SECONDS));
+    periodLabels.forEach((label, j) => (p[label] = periodJoules[j]![i]!.joules / HOUR_SECONDS));
     out.push({ labels: total.labels, totalJoules: total.joules, windows: w, periods: p });
   });
   return out;

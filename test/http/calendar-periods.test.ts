@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/log.js';
+import { runService } from '../../src/service/run-service.js';
+import { generateScenario, SimulatedPrometheus } from '../../src/sim/index.js';
+import { waitFor } from '../support/wait-for.js';
+
+const H = 3600;
+const utc = (text: string): number => Date.parse(text) / 1000;
+// 15:00 on 2 November in Tokyo (UTC+9); a 26 h backfill starts at 13:00 on 1 November, Tokyo time.
+const NOW = utc('2026-11-02T06:00:00Z');
+const TOKYO_NOV_2 = utc('2026-11-01T15:00:00Z');
+const scenario = generateScenario({ seed: 3, start: NOW - 28 * H, durationSeconds: 28 * H, nodes: 2, namespaces: 4, churn: 1, scrapeIntervalSeconds: 30 });
+
+interface NamespaceJson {
+  labels: { namespace: string };
+  periods_wh: Record<string, number>;
+}
+interface HourJson {
+  start_unix: number;
+  labels: { namespace: string };
+  watt_hours: number;
+}
+
+let url = '';
+const controller = new AbortController();
+let running: Promise<void> | undefined;
+
+beforeAll(async () => {
+  const config = loadConfig({ file: { name: 't.yaml', text: stringify({ listen: '127.0.0.1:0', timezone: 'Asia/Tokyo', log_level: 'silent' }) } });
+  running = runService(
+    {
+      config,
+      logger: createLogger({ level: 'silent' }),
+      source: new SimulatedPrometheus(scenario, { now: () => NOW }),
+      version: 'test',
+      now: () => NOW,
+      onListening: (l) => (url = l.url),
+    },
+    controller.signal,
+  );
+  await waitFor(async () => url !== '' && (await fetch(`${url}/readyz`)).status === 200, 60_000, 50);
+}, 90_000);
+
+afterAll(async () => {
+  controller.abort();
+  await running;
+});
+
+const get = async <T>(path: string): Promise<T> => (await (await fetch(`${url}${path}`)).json()) as T;
+
+describe('calendar periods of a running service in the configured timezone', () => {
+  it('serves current_day, previous_day and month_to_date as sums of the hours of Tokyo days, in JSON and on /metrics', async () => {
+    const { namespaces } = await get<{ namespaces: NamespaceJson[] }>('/api/v1/namespaces');
+    const { hours } = await get<{ hours: HourJson[] }>(`/api/v1/hours?from=${NOW - 30 * H}&to=${NOW + H}`);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(namespaces.length).toBeGreaterThan(0);
+    for (const ns of namespaces) {
+      const mine = hours.filter((h) => h.labels.namespace === ns.labels.namespace);
+      const sum = (rows: HourJson[]): number => rows.reduce((s, h) => s + h.watt_hours, 0);
+      const today = sum(mine.filter((h) => h.start_unix >= TOKYO_NOV_2));
+      const yesterday = sum(mine.filter((h) => h.start_unix < TOKYO_NOV_2));
+      expect(today).toBeGreaterThan(0);
+      expect(ns.periods_wh.current_day).toBeCloseTo(today, 9);
+      expect(ns.periods_wh.previous_day).toBeCloseTo(yesterday, 9);
+      // The month began before the backfill's origin: month_to_date is everything the ledger holds.
+      expect(ns.periods_wh.month_to_date).toBeCloseTo(today + yesterday, 9);
+      for (const period of ['current_day', 'previous_day', 'month_to_date']) {
+        const line = `energy_ledger_namespace_period_energy_watt_hours{namespace="${ns.labels.namespace}",period="${period}"} `;
+        const exposed = metrics.split('\n').find((l) => l.startsWith(line));
+        expect(Number(exposed?.slice(line.length))).toBeCloseTo(ns.periods_wh[period]!, 9);
+      }
+    }
+  });
+});
