@@ -233,6 +233,7 @@ export const TOP_LEVEL = {
   timezone: timeZone.prefault(DEFAULTS.timezone),
   kepler: kepler.prefault({}),
   max_namespaces: wholeNumber(1).optional(),
+  unattributed: oneOf(['off', 'explicit', 'proportional']).optional(),
   log_level: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).prefault(DEFAULTS.log_level),
   carbon: mapping({ intensity_g_per_kwh: number({ min: 0 }).optional(), pue: number({ min: 1 }).optional() }).optional(),
   cost: mapping({

@@ -48,6 +48,7 @@ export function toConfig(parsed: ParsedConfig): Config {
       maxSeriesPowerWatts: parsed.kepler.max_series_power_watts,
     },
     maxNamespaces: parsed.max_namespaces,
+    unattributed: parsed.unattributed,
     logLevel: parsed.log_level,
     carbon: parsed.carbon && defined({ intensityGPerKwh: parsed.carbon.intensity_g_per_kwh, pue: parsed.carbon.pue }),
     cost: parsed.cost && defined({ pricePerKwh: parsed.cost.price_per_kwh, currency: parsed.cost.currency }),

@@ -172,6 +172,8 @@ export interface Config {
   readonly kepler: KeplerConfig;
   /** Cap on namespaces tracked; undefined for no cap. */
   readonly maxNamespaces?: number;
+  /** Node energy Kepler leaves unattributed: `off`, an explicit `__unattributed__` namespace, or shared proportionally; absent: off. */
+  readonly unattributed?: 'off' | 'explicit' | 'proportional';
   readonly logLevel: LogLevel;
   readonly carbon?: CarbonConfig;
   readonly cost?: CostConfig;
