@@ -1,7 +1,7 @@
 /**
- * Startup backfill (full mode only): rebuild 26 h of 10k Kepler series from a real Prometheus the way
- * the poller does (2 h chunks from origin − 5 min, `KeplerReader.read` + `ledger.ingest` per chunk),
- * against the time Prometheus needs to answer the same queries (bodies read, not parsed).
+ * Startup backfill (full mode only): rebuild 26 h of 10k Kepler series from a real Prometheus with the
+ * service's `Poller` (2 h chunks from origin − 5 min), against the time Prometheus needs to answer the
+ * same queries (bodies read, not parsed; detection queries not counted).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,10 @@ import { Ledger } from '../src/core/ledger/index.js';
 import { DEFAULT_CLASSIFY_OPTIONS } from '../src/core/schema/index.js';
 import { PrometheusClient } from '../src/prometheus/client.js';
 import { PrometheusSource } from '../src/prometheus/source.js';
+import { ServiceMetrics } from '../src/exposition/service-metrics.js';
+import { createLogger } from '../src/log.js';
 import { KeplerReader } from '../src/service/kepler-reader.js';
+import { Poller } from '../src/service/poller.js';
 import { createBlocksFromOpenMetrics } from '../test/support/blocks.js';
 import { startPrometheus } from '../test/support/prometheus-server.js';
 import { writeKeplerSeries } from './kepler-series.js';
@@ -29,14 +32,29 @@ export function backfillChunks(origin: number, end: number): [number, number][] 
   return chunks;
 }
 
-/** Backfills `hours` hours ending at `end` from the Prometheus at `url`; returns the ledger's series count. */
+/**
+ * The service's startup backfill of `hours` hours ending at `end` from the Prometheus at `url`: one
+ * `Poller.pollOnce` (detection, then 2 h chunks, each read while the previous one is ingested).
+ * Returns the ledger's series count.
+ */
 export async function backfill(url: string, end: number, hours: number): Promise<number> {
   const client = new PrometheusClient({ url, timeoutSeconds: 300 });
   try {
     const reader = new KeplerReader({ source: new PrometheusSource(client), schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
-    const origin = end - hours * HOUR;
-    const ledger = new Ledger({ origin, windows: [{ label: '5m', seconds: 300 }, { label: '1h', seconds: HOUR }, { label: '24h', seconds: 86_400 }] });
-    for (const [from, to] of backfillChunks(origin, end)) ledger.ingest(await reader.read(from, to));
+    const ledger = new Ledger({ origin: end - hours * HOUR, windows: [{ label: '5m', seconds: 300 }, { label: '1h', seconds: HOUR }, { label: '24h', seconds: 86_400 }] });
+    const poller = new Poller({
+      reader,
+      ledger,
+      metrics: new ServiceMetrics('0.0.0-bench'),
+      logger: createLogger({ level: 'silent' }),
+      labels: { namespaceLabels: ['namespace'], nodeLabels: ['node'] },
+      now: () => end,
+      intervalSeconds: 30,
+      overlapSeconds: 300,
+      lookbackSeconds: LOOKBACK,
+      chunkSeconds: CHUNK,
+    });
+    if (!(await poller.pollOnce())) throw new Error('failed to backfill: the poll failed');
     return ledger.stats().series;
   } finally {
     await client.close();

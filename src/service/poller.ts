@@ -80,10 +80,21 @@ export class Poller {
       metrics.setKeplerInfo(detected);
       if (detected.length === 0) logger.warn('no Kepler metrics found; is Kepler scraped by this Prometheus?');
       const chunks = Math.max(1, Math.ceil((end - start) / this.options.chunkSeconds));
-      for (let i = 0; i < chunks; i++) {
+      const bounds = (i: number): [number, number] => {
         const from = start + i * this.options.chunkSeconds;
-        const to = Math.min(end, from + this.options.chunkSeconds);
-        const result = await ingestInSteps(ledger, this.baseline.apply(await reader.read(from, to, signal)));
+        return [from, Math.min(end, from + this.options.chunkSeconds)];
+      };
+      // The next chunk is read while this one is ingested: Prometheus answers while we parse and
+      // account (two chunks in memory at most). A prefetched read that is never awaited cannot go unhandled.
+      let next = reader.read(...bounds(0), signal);
+      for (let i = 0; i < chunks; i++) {
+        const to = bounds(i)[1];
+        const batch = await next;
+        if (i + 1 < chunks) {
+          next = reader.read(...bounds(i + 1), signal);
+          next.catch(() => undefined);
+        }
+        const result = await ingestInSteps(ledger, this.baseline.apply(batch));
         // Until a schema is detected nothing was read: the first read still starts at the origin.
         if (reader.activeSchemas.length > 0) this.readEnd = to;
         // Publish as we go, so a long backfill already shows what it has read, and let HTTP requests in
