@@ -64,6 +64,7 @@ function renderScope(
   const sep = labelNames.length > 0 ? ',' : '';
   parts.push(familyHeader(joules));
   groups.forEach((g, i) => {
+    if (Number.isNaN(g.totalJoules)) return; // a group without a counter (`__unattributed__`)
     const labels = sep === '' ? '' : `{${prefixes[i]}}`;
     parts.push(`${joules.name}${labels} ${formatValue(g.totalJoules)}\n`);
   });

@@ -171,7 +171,7 @@ function nodesBlock(snapshot: LedgerSnapshot, window: { label: string; seconds: 
     })
     .join('\n');
   return `<section id="nodes"><h2>Node energy</h2>
-<p class="note">Node-level counters (idle energy included), so namespaces add up to less than their nodes.</p>
+<p class="note">Node-level counters, idle energy included: Kepler does not attribute idle energy to namespaces (see the <code>unattributed</code> option).</p>
 <table><thead><tr><th>Node</th><th class="num">Power now</th><th class="num">This hour</th><th class="num">Since start</th></tr></thead><tbody>
 ${rows === '' ? '<tr><td colspan="4">No data yet.</td></tr>' : rows}
 </tbody></table></section>`;

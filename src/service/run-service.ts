@@ -1,5 +1,5 @@
 import { ledgerCalendar } from '../calendar/ledger-calendar.js';
-import { Ledger } from '../core/ledger/index.js';
+import { Ledger, type LedgerOptions } from '../core/ledger/index.js';
 import { hourStart } from '../core/time.js';
 import type { Config } from '../config/types.js';
 import { createMetricsRegistry } from '../exposition/registry.js';
@@ -12,6 +12,8 @@ import type { SampleSource } from '../source/sample-source.js';
 import { classifyOptions, snapshotLabels } from './config-mapping.js';
 import { KeplerReader } from './kepler-reader.js';
 import { Poller } from './poller.js';
+import { SplitLedger } from './split-ledger.js';
+import { unattributedView } from './unattributed-view.js';
 
 /** What {@link runService} needs besides the config. */
 export interface ServiceDeps {
@@ -36,7 +38,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   const { config, logger } = deps;
   const now = deps.now ?? (() => Date.now() / 1000);
   const labels = snapshotLabels(config);
-  const ledger = new Ledger({
+  const ledgerOptions: LedgerOptions = {
     // Hour-aligned, so every published hour is complete and restarts give identical hours.
     origin: hourStart(now() - config.backfillSeconds),
     windows: config.windows,
@@ -45,7 +47,12 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     ...(config.maxNamespaces !== undefined && { maxNamespaces: config.maxNamespaces }),
     // Local days of the configured zone: current_day, previous_day, month_to_date.
     calendar: ledgerCalendar(config.timezone),
-  });
+  };
+  const unattributed = config.unattributed ?? 'off';
+  // With `unattributed` on, a second ledger per (namespace, node) feeds the allocation; uncapped, folded when published.
+  const split = unattributed === 'off' ? undefined : new Ledger({ ...ledgerOptions, maxNamespaces: undefined });
+  const ledger = split === undefined ? new Ledger(ledgerOptions) : new SplitLedger(ledgerOptions, split);
+  const view = split === undefined || unattributed === 'off' ? undefined : unattributedView(unattributed, ledger, split, labels);
   const reader = new KeplerReader({ source: deps.source, schema: config.kepler.schema, classify: classifyOptions(config) });
   const metrics = new ServiceMetrics(deps.version);
   const poller = new Poller({
@@ -60,16 +67,18 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     lookbackSeconds: LOOKBACK_SECONDS,
     chunkSeconds: config.prometheus.maxRangeSeconds,
   });
-  const registry = createMetricsRegistry({ snapshot: () => poller.snapshot, version: deps.version, service: metrics, ...labels });
+  const published = () => (view === undefined ? poller.snapshot : view.snapshot(poller.snapshot));
+  const registry = createMetricsRegistry({ snapshot: published, version: deps.version, service: metrics, ...labels });
   const app = createApp({
     metrics: () => registry.metricsChunks(),
     isReady: () => (poller.ready ? { ready: true } : { ready: false, reason: 'backfill not complete' }),
-    snapshot: () => poller.snapshot,
+    snapshot: published,
     now,
     hours: (q) => {
       // Rows are hours with from <= hourStart < to; the ledger takes hour-aligned bounds.
       const ceilHour = (t: number) => -hourStart(-t);
-      const rows = ledger.hours('namespace', ceilHour(q.from ?? ledger.options.origin), ceilHour(q.to ?? 2 ** 52));
+      const [from, to] = [ceilHour(q.from ?? ledger.options.origin), ceilHour(q.to ?? 2 ** 52)];
+      const rows = view === undefined ? ledger.hours('namespace', from, to) : view.hours(from, to);
       const nsIndex = labels.namespaceLabels.indexOf('namespace');
       return q.namespace === undefined ? rows : rows.filter((r) => r.labels[nsIndex] === q.namespace);
     },

@@ -79,7 +79,8 @@ export function allocateNodeEnergy(
       continue;
     }
     for (const share of node.shares) add(share.labels, share.value);
-    add(unattributedLabels(labels, node.labels), node.energy - sum);
+    // Proportional mode books a node only when none of its energy can be shared (no namespace energy).
+    if (mode === 'explicit' || node.energy !== 0) add(unattributedLabels(labels, node.labels), node.energy - sum);
   }
   return out;
 }
@@ -95,8 +96,8 @@ export function unattributedLabels(labels: AllocationLabels, nodeLabels: readonl
 
 /**
  * The published snapshot with allocated namespace windows and periods. `split` is the snapshot of the
- * split ledger (namespace labels + `node`). Namespace counters (`totalJoules`) stay as Kepler
- * attributes them (a reallocated total could decrease); `__unattributed__` has no counter (NaN).
+ * split ledger (namespace labels + `node`). Namespace counters (`totalJoules`) and any other field
+ * stay as measured (a reallocated total could decrease); `__unattributed__` has no counter (NaN).
  * `fold` maps a namespace group the main ledger does not track (beyond `max_namespaces`) to `__other__`.
  */
 export function allocateSnapshot(
@@ -120,10 +121,11 @@ export function allocateSnapshot(
       }
     }
   }
-  const totals = new Map(main.namespaces.map((g) => [groupKeyOf(g.labels), g.totalJoules]));
+  // Other fields of a measured group (e.g. weighted carbon and cost) are kept as measured.
+  const measured = new Map(main.namespaces.map((g) => [groupKeyOf(g.labels), g]));
   const namespaces = [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, g]) => ({ labels: g.labels, totalJoules: totals.get(key) ?? Number.NaN, windows: g.windows, periods: g.periods }));
+    .map(([key, g]) => ({ ...measured.get(key), labels: g.labels, totalJoules: measured.get(key)?.totalJoules ?? Number.NaN, windows: g.windows, periods: g.periods }));
   return Object.freeze({ ...main, namespaces });
 }
 
