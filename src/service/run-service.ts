@@ -1,3 +1,4 @@
+import { configuredWeights } from '../carbon/hour-weights.js';
 import { ledgerCalendar } from '../calendar/ledger-calendar.js';
 import { Ledger, type LedgerOptions } from '../core/ledger/index.js';
 import { hourStart } from '../core/time.js';
@@ -13,7 +14,7 @@ import { classifyOptions, snapshotLabels } from './config-mapping.js';
 import { KeplerReader } from './kepler-reader.js';
 import { Poller } from './poller.js';
 import { SplitLedger } from './split-ledger.js';
-import { unattributedView } from './unattributed-view.js';
+import { splitLabelsOf, unattributedView } from './unattributed-view.js';
 
 /** What {@link runService} needs besides the config. */
 export interface ServiceDeps {
@@ -50,9 +51,9 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   };
   const unattributed = config.unattributed ?? 'off';
   // With `unattributed` on, a second ledger per (namespace, node) feeds the allocation; uncapped, folded when published.
-  const split = unattributed === 'off' ? undefined : new Ledger({ ...ledgerOptions, maxNamespaces: undefined });
-  const ledger = split === undefined ? new Ledger(ledgerOptions) : new SplitLedger(ledgerOptions, split);
-  const view = split === undefined || unattributed === 'off' ? undefined : unattributedView(unattributed, ledger, split, labels);
+  const split = unattributed === 'off' ? undefined : new SplitLedger(ledgerOptions, new Ledger({ ...ledgerOptions, maxNamespaces: undefined }), splitLabelsOf(labels));
+  const ledger = split ?? new Ledger(ledgerOptions);
+  const view = split === undefined || unattributed === 'off' ? undefined : unattributedView(unattributed, split, labels);
   const reader = new KeplerReader({ source: deps.source, schema: config.kepler.schema, classify: classifyOptions(config) });
   const metrics = new ServiceMetrics(deps.version);
   const poller = new Poller({
@@ -61,6 +62,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     metrics,
     logger,
     labels,
+    weights: configuredWeights(config),
     now,
     intervalSeconds: config.intervalSeconds,
     overlapSeconds: config.overlapSeconds,
@@ -68,7 +70,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     chunkSeconds: config.prometheus.maxRangeSeconds,
   });
   const published = () => (view === undefined ? poller.snapshot : view.snapshot(poller.snapshot));
-  const registry = createMetricsRegistry({ snapshot: published, version: deps.version, service: metrics, ...labels });
+  const registry = createMetricsRegistry({ snapshot: published, version: deps.version, service: metrics, ...labels, ...(config.cost?.currency !== undefined && { currency: config.cost.currency }) });
   const app = createApp({
     metrics: () => registry.metricsChunks(),
     isReady: () => (poller.ready ? { ready: true } : { ready: false, reason: 'backfill not complete' }),

@@ -1,6 +1,6 @@
-import { Ledger, type IngestResult, type LedgerOptions } from '../core/ledger/index.js';
+import { buildSnapshot, Ledger, type IngestResult, type LedgerOptions, type SnapshotLabels } from '../core/ledger/index.js';
 import { splitByNode } from '../core/ledger/unattributed.js';
-import type { SeriesSamples } from '../core/types.js';
+import type { LedgerSnapshot, SeriesSamples } from '../core/types.js';
 
 /**
  * A ledger that also books every batch, after itself, into `split`: a ledger whose namespace groups
@@ -8,17 +8,30 @@ import type { SeriesSamples } from '../core/types.js';
  * `unattributed` is on; it roughly doubles the ledger's memory and ingest time.
  */
 export class SplitLedger extends Ledger {
+  #splitSnapshot: LedgerSnapshot;
+
   constructor(
     options: LedgerOptions,
     readonly split: Ledger,
+    private readonly splitLabels: SnapshotLabels,
   ) {
     super(options);
+    this.#splitSnapshot = buildSnapshot(split, splitLabels);
+  }
+
+  /**
+   * Snapshot of `split` at the end of the last batch: never mid-batch, so it pairs with the snapshot
+   * the poller builds of this ledger right after the same batch.
+   */
+  get splitSnapshot(): LedgerSnapshot {
+    return this.#splitSnapshot;
   }
 
   override *ingestSteps(batch: Iterable<SeriesSamples>, seriesPerStep?: number): Generator<void, IngestResult> {
     const list = [...batch];
     const result = yield* super.ingestSteps(list, seriesPerStep);
     yield* this.split.ingestSteps(list.map(splitByNode), seriesPerStep);
+    this.#splitSnapshot = buildSnapshot(this.split, this.splitLabels);
     return result;
   }
 }

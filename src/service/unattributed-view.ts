@@ -1,7 +1,8 @@
-import { buildSnapshot, type Ledger, OVERFLOW_LABEL_VALUE, type SnapshotLabels } from '../core/ledger/index.js';
+import { type Ledger, OVERFLOW_LABEL_VALUE, type SnapshotLabels } from '../core/ledger/index.js';
 import { groupKeyOf } from '../core/ledger/cardinality.js';
 import { allocateHours, allocateSnapshot, type UnattributedMode } from '../core/ledger/unattributed.js';
 import type { HourRow, LedgerSnapshot } from '../core/types.js';
+import type { SplitLedger } from './split-ledger.js';
 
 /** What the exposition and the API publish with `unattributed` on. */
 export interface UnattributedView {
@@ -11,9 +12,14 @@ export interface UnattributedView {
   hours(fromHourStart: number, toHourStart: number): HourRow[];
 }
 
-/** The published view of `ledger` (main, capped) and `split` (per namespace and node) in `mode`. */
-export function unattributedView(mode: Exclude<UnattributedMode, 'off'>, ledger: Ledger, split: Ledger, labels: SnapshotLabels): UnattributedView {
-  const splitLabels = { namespaceLabels: [...labels.namespaceLabels, 'node'], nodeLabels: labels.nodeLabels };
+/** Label names of the split ledger's groups: the namespace labels, then `node`. */
+export function splitLabelsOf(labels: SnapshotLabels): SnapshotLabels {
+  return { namespaceLabels: [...labels.namespaceLabels, 'node'], nodeLabels: labels.nodeLabels };
+}
+
+/** The published view of `ledger` (main, capped) and its split ledger (per namespace and node) in `mode`. */
+export function unattributedView(mode: Exclude<UnattributedMode, 'off'>, ledger: SplitLedger, labels: SnapshotLabels): UnattributedView {
+  const split: Ledger = ledger.split;
   const cache = new WeakMap<LedgerSnapshot, LedgerSnapshot>();
   // Under max_namespaces the split ledger (no cap) knows namespaces the main ledger books as __other__.
   const fold = (): ((l: readonly string[]) => readonly string[]) => {
@@ -24,7 +30,7 @@ export function unattributedView(mode: Exclude<UnattributedMode, 'off'>, ledger:
   return {
     snapshot(main) {
       let out = cache.get(main);
-      if (out === undefined) cache.set(main, (out = allocateSnapshot(mode, main, buildSnapshot(split, splitLabels), fold())));
+      if (out === undefined) cache.set(main, (out = allocateSnapshot(mode, main, ledger.splitSnapshot, fold())));
       return out;
     },
     hours(from, to) {
