@@ -220,6 +220,21 @@ const web = mapping({
   bearer_token_file: nonEmpty.optional(),
 });
 
+/** 24 values, one per local hour 0–23 of the configured timezone (carbon intensity or price schedules). */
+const hourly = z
+  .array(number({ min: 0 }), { error: wrongType('a list of 24 numbers (local hours 0 to 23)') })
+  .length(24, { error: (issue) => `must list 24 values (local hours 0 to 23), got ${Array.isArray(issue.input) ? issue.input.length : got(issue)}` });
+
+/** A check that exactly one of two alternative keys of a mapping is set. */
+function exactlyOne(a: string, b: string) {
+  return (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const set = [a, b].filter((k) => value[k] !== undefined);
+    if (set.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: set.length === 0 ? `needs ${a} or ${b}` : `set either ${a} or ${b}, not both`, input: value });
+    }
+  };
+}
+
 /** Top-level keys and their schemas; each is validated on its own so that every problem is reported. */
 export const TOP_LEVEL = {
   prometheus: prometheus.prefault({}),
@@ -235,11 +250,16 @@ export const TOP_LEVEL = {
   max_namespaces: wholeNumber(1).optional(),
   unattributed: oneOf(['off', 'explicit', 'proportional']).optional(),
   log_level: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).prefault(DEFAULTS.log_level),
-  carbon: mapping({ intensity_g_per_kwh: number({ min: 0 }).optional(), pue: number({ min: 1 }).optional() }).optional(),
+  carbon: mapping({
+    intensity_g_per_kwh: number({ min: 0 }).optional(),
+    schedule_g_per_kwh: hourly.optional(),
+    pue: number({ min: 1 }).optional(),
+  }).superRefine(exactlyOne('intensity_g_per_kwh', 'schedule_g_per_kwh')).optional(),
   cost: mapping({
     price_per_kwh: number({ min: 0 }).optional(),
+    schedule_per_kwh: hourly.optional(),
     currency: z.string({ error: wrongType('a currency code such as EUR') }).regex(/^[A-Z]{3}$/, { error: (issue) => `expected a 3-letter ISO 4217 code such as EUR, got ${got(issue)}` }).optional(),
-  }).optional(),
+  }).superRefine(exactlyOne('price_per_kwh', 'schedule_per_kwh')).optional(),
   rules: RULES_SCHEMA.optional(),
   web: web.optional(),
 } as const;

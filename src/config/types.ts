@@ -79,15 +79,19 @@ export interface KeplerConfig {
   readonly maxSeriesPowerWatts: number;
 }
 
-/** Placeholder for the carbon issue: accepted and validated, not used yet. */
+/** Grid carbon intensity (exactly one of a constant or a 24-hour local schedule) and the PUE factor (default 1). */
 export interface CarbonConfig {
   readonly intensityGPerKwh?: number;
+  /** g CO2e per kWh for local hours 0–23 of `timezone`. */
+  readonly scheduleGPerKwh?: readonly number[];
   readonly pue?: number;
 }
 
-/** Placeholder for the cost issue: accepted and validated, not used yet. */
+/** Energy price (exactly one of a constant or a 24-hour local schedule) and its ISO 4217 currency. */
 export interface CostConfig {
   readonly pricePerKwh?: number;
+  /** Price per kWh for local hours 0–23 of `timezone`. */
+  readonly schedulePerKwh?: readonly number[];
   readonly currency?: string;
 }
 

@@ -80,6 +80,11 @@ export interface GroupEnergy {
   readonly windows: Readonly<Record<string, number>>;
   /** Clock-aligned period totals, watt-hours, keyed by period (`current_hour`, `previous_hour`). */
   readonly periods: Readonly<Record<string, number>>;
+  /**
+   * Energy weighted hour by hour (e.g. `carbon_grams`, `cost`), keyed by weight name, with the same
+   * window and period keys. Absent unless the snapshot was built with weights (added for carbon and cost).
+   */
+  readonly weighted?: Readonly<Record<string, { readonly windows: Readonly<Record<string, number>>; readonly periods: Readonly<Record<string, number>> }>>;
 }
 
 /** An immutable view of the ledger that the exposition and the JSON API render. */

@@ -25,6 +25,7 @@ export interface MetricSpec {
 
 export const LABEL_WINDOW = 'window';
 export const LABEL_PERIOD = 'period';
+export const LABEL_CURRENCY = 'currency';
 export const LABEL_REASON = 'reason';
 export const LABEL_SCHEMA = 'schema';
 export const LABEL_VERSION = 'version';
@@ -70,6 +71,34 @@ export const METRICS = {
   namespaceJoules: scoped('namespace').joules,
   namespaceWindow: scoped('namespace').window,
   namespacePeriod: scoped('namespace').period,
+  namespaceCarbon: {
+    name: `${METRIC_PREFIX}_namespace_carbon_grams`,
+    type: 'gauge',
+    help: `Operational carbon of the workload namespace in the trailing window, g CO2e: each hour's Wh times that hour's grid intensity times PUE (config carbon). ${POLLER}`,
+    group: 'namespace',
+    labels: [LABEL_WINDOW],
+  },
+  namespacePeriodCarbon: {
+    name: `${METRIC_PREFIX}_namespace_period_carbon_grams`,
+    type: 'gauge',
+    help: `Operational carbon of the workload namespace in the clock-aligned period, g CO2e, integrated hour by hour (config carbon). ${POLLER}`,
+    group: 'namespace',
+    labels: [LABEL_PERIOD],
+  },
+  namespaceCost: {
+    name: `${METRIC_PREFIX}_namespace_cost`,
+    type: 'gauge',
+    help: `Energy cost of the workload namespace in the trailing window, in the currency label: each hour's kWh times that hour's price (config cost). ${POLLER}`,
+    group: 'namespace',
+    labels: [LABEL_CURRENCY, LABEL_WINDOW],
+  },
+  namespacePeriodCost: {
+    name: `${METRIC_PREFIX}_namespace_period_cost`,
+    type: 'gauge',
+    help: `Energy cost of the workload namespace in the clock-aligned period, in the currency label, integrated hour by hour (config cost). ${POLLER}`,
+    group: 'namespace',
+    labels: [LABEL_CURRENCY, LABEL_PERIOD],
+  },
   nodeJoules: scoped('node').joules,
   nodeWindow: scoped('node').window,
   nodePeriod: scoped('node').period,

@@ -14,6 +14,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { LedgerSnapshot } from '../core/types.js';
 import { renderLedgerText } from './ledger-text.js';
+import { renderWeightedText } from './weighted-text.js';
 import { ServiceMetrics } from './service-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE } from './text-format.js';
 
@@ -37,6 +38,8 @@ export interface MetricsRegistryOptions {
   readonly processMetricsMaxAgeMs?: number;
   /** Clock for that reuse, ms; injectable for tests. */
   readonly now?: () => number;
+  /** ISO 4217 code on `energy_ledger_namespace_cost` (config `cost.currency`). */
+  readonly currency?: string;
 }
 
 export interface MetricsRegistry {
@@ -86,7 +89,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
 
   const ledgerPart = () => {
     const snapshot = options.snapshot();
-    if (cached?.snapshot !== snapshot) cached = { snapshot, text: renderLedgerText(snapshot, textOptions) };
+    if (cached?.snapshot !== snapshot) cached = { snapshot, text: renderLedgerText(snapshot, textOptions) + renderWeightedText(snapshot, options.currency) };
     return cached;
   };
 

@@ -1,4 +1,4 @@
-import { buildSnapshot, type Ledger, type SnapshotLabels } from '../core/ledger/index.js';
+import { buildSnapshot, type HourWeight, type Ledger, type SnapshotLabels } from '../core/ledger/index.js';
 import type { LedgerSnapshot } from '../core/types.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
@@ -14,6 +14,8 @@ export interface PollerOptions {
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
   readonly labels: SnapshotLabels;
+  /** Hour-by-hour weights of the snapshot's energy (carbon, cost); none by default. */
+  readonly weights?: readonly HourWeight[];
   /** Wall clock, unix seconds. */
   readonly now: () => number;
   readonly intervalSeconds: number;
@@ -42,7 +44,7 @@ export class Poller {
   private readonly baseline: FirstScrapeBaseline;
 
   constructor(private readonly options: PollerOptions) {
-    this.snapshotValue = buildSnapshot(options.ledger, options.labels);
+    this.snapshotValue = buildSnapshot(options.ledger, options.labels, options.weights);
     this.baseline = new FirstScrapeBaseline(options.ledger.options.origin);
   }
 
@@ -100,13 +102,13 @@ export class Poller {
         // Publish as we go, so a long backfill already shows what it has read, and let HTTP requests in
         // between chunks (a CPU-bound source such as the demo's would otherwise block /metrics until the end).
         if (i + 1 < chunks) {
-          this.snapshotValue = buildSnapshot(ledger, this.options.labels);
+          this.snapshotValue = buildSnapshot(ledger, this.options.labels, this.options.weights);
           await new Promise((resolve) => setImmediate(resolve));
         }
         if (first) logger.info({ chunk: i + 1, chunks, to: new Date(to * 1000).toISOString(), accepted: result.accepted }, 'backfill progress');
         else if (result.resets > 0 || result.rejected.implausible > 0) logger.warn({ ...result }, 'anomalies in Kepler samples');
       }
-      this.snapshotValue = buildSnapshot(ledger, this.options.labels);
+      this.snapshotValue = buildSnapshot(ledger, this.options.labels, this.options.weights);
       this.reportOverflow();
       if (!this.backfilled) {
         this.backfilled = true;
@@ -119,7 +121,7 @@ export class Poller {
     } catch (error) {
       if (signal?.aborted) return false;
       // Chunks ingested before the failure stay: the ledger is consistent at every batch boundary.
-      this.snapshotValue = buildSnapshot(ledger, this.options.labels);
+      this.snapshotValue = buildSnapshot(ledger, this.options.labels, this.options.weights);
       this.reportOverflow();
       const reason = error instanceof PrometheusError ? error.reason : 'bad_response';
       metrics.pollFailed(reason, now() - started);

@@ -1,3 +1,4 @@
+import { configuredWeights } from '../carbon/hour-weights.js';
 import { ledgerCalendar } from '../calendar/ledger-calendar.js';
 import { Ledger, type LedgerOptions } from '../core/ledger/index.js';
 import { hourStart } from '../core/time.js';
@@ -61,6 +62,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     metrics,
     logger,
     labels,
+    weights: configuredWeights(config),
     now,
     intervalSeconds: config.intervalSeconds,
     overlapSeconds: config.overlapSeconds,
@@ -68,7 +70,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     chunkSeconds: config.prometheus.maxRangeSeconds,
   });
   const published = () => (view === undefined ? poller.snapshot : view.snapshot(poller.snapshot));
-  const registry = createMetricsRegistry({ snapshot: published, version: deps.version, service: metrics, ...labels });
+  const registry = createMetricsRegistry({ snapshot: published, version: deps.version, service: metrics, ...labels, ...(config.cost?.currency !== undefined && { currency: config.cost.currency }) });
   const app = createApp({
     metrics: () => registry.metricsChunks(),
     isReady: () => (poller.ready ? { ready: true } : { ready: false, reason: 'backfill not complete' }),

@@ -29,4 +29,5 @@ export { Ledger, type GroupJoules, type IngestResult } from './ledger.js';
 export { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
 export { buildSnapshot, publishedDays, publishedPeriods, type SnapshotLabels } from './snapshot.js';
 export { DAY_SLOTS, type LedgerCalendar } from './calendar.js';
+export { type HourWeight, type WeightedEnergy, weightedEnergy } from './weighted.js';
 export { bucketIndexOf, hourStartOf, HOUR_SECONDS } from './time.js';

@@ -1,0 +1,45 @@
+/** Renders the carbon and cost families (namespaces only) from a snapshot's `weighted` energy. */
+import type { GroupEnergy, LedgerSnapshot } from '../core/types.js';
+import { LABEL_CURRENCY, LABEL_PERIOD, LABEL_WINDOW, METRICS, type MetricSpec } from './names.js';
+import { familyHeader, formatLabelPairs, formatValue } from './text-format.js';
+
+/** Keys of `GroupEnergy.weighted` (see `src/carbon/hour-weights.ts`). */
+const CARBON = 'carbon_grams';
+const COST = 'cost';
+
+/** Text of the carbon and cost families, or '' when the snapshot has no such weights. `currency` labels cost (default `XXX`, "no currency"). */
+export function renderWeightedText(snapshot: LedgerSnapshot, currency = 'XXX'): string {
+  const groups = snapshot.namespaces.filter((g) => g.weighted !== undefined);
+  if (groups.length === 0) return '';
+  const parts: string[] = [];
+  const names = snapshot.namespaceLabels;
+  const families: [string, MetricSpec, MetricSpec, [string, string][]][] = [
+    [CARBON, METRICS.namespaceCarbon, METRICS.namespacePeriodCarbon, []],
+    [COST, METRICS.namespaceCost, METRICS.namespacePeriodCost, [[LABEL_CURRENCY, currency]]],
+  ];
+  for (const [key, window, period, extra] of families) {
+    if (!groups.some((g) => g.weighted![key] !== undefined)) continue;
+    render(parts, names, groups, key, window, LABEL_WINDOW, 'windows', extra);
+    render(parts, names, groups, key, period, LABEL_PERIOD, 'periods', extra);
+  }
+  return parts.join('');
+}
+
+function render(
+  parts: string[],
+  names: readonly string[],
+  groups: readonly GroupEnergy[],
+  key: string,
+  spec: MetricSpec,
+  label: string,
+  field: 'windows' | 'periods',
+  extra: readonly [string, string][],
+): void {
+  parts.push(familyHeader(spec));
+  for (const g of groups) {
+    const values = g.weighted![key]?.[field];
+    if (values === undefined) continue;
+    const prefix = formatLabelPairs([...names, ...extra.map(([n]) => n)], [...g.labels, ...extra.map(([, v]) => v)]);
+    for (const k of Object.keys(values)) parts.push(`${spec.name}{${prefix},${formatLabelPairs([label], [k])}} ${formatValue(values[k]!)}\n`);
+  }
+}
