@@ -51,7 +51,8 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   };
   const unattributed = config.unattributed ?? 'off';
   // With `unattributed` on, a second ledger per (namespace, node) feeds the allocation; uncapped, folded when published.
-  const split = unattributed === 'off' ? undefined : new SplitLedger(ledgerOptions, new Ledger({ ...ledgerOptions, maxNamespaces: undefined }), splitLabelsOf(labels));
+  const weights = configuredWeights(config);
+  const split = unattributed === 'off' ? undefined : new SplitLedger(ledgerOptions, new Ledger({ ...ledgerOptions, maxNamespaces: undefined }), splitLabelsOf(labels), weights);
   const ledger = split ?? new Ledger(ledgerOptions);
   const view = split === undefined || unattributed === 'off' ? undefined : unattributedView(unattributed, split, labels);
   const reader = new KeplerReader({ source: deps.source, schema: config.kepler.schema, classify: classifyOptions(config) });
@@ -62,7 +63,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     metrics,
     logger,
     labels,
-    weights: configuredWeights(config),
+    weights,
     now,
     intervalSeconds: config.intervalSeconds,
     overlapSeconds: config.overlapSeconds,

@@ -1,4 +1,4 @@
-import { buildSnapshot, Ledger, type IngestResult, type LedgerOptions, type SnapshotLabels } from '../core/ledger/index.js';
+import { buildSnapshot, type HourWeight, Ledger, type IngestResult, type LedgerOptions, type SnapshotLabels } from '../core/ledger/index.js';
 import { splitByNode } from '../core/ledger/unattributed.js';
 import type { LedgerSnapshot, SeriesSamples } from '../core/types.js';
 
@@ -14,9 +14,11 @@ export class SplitLedger extends Ledger {
     options: LedgerOptions,
     readonly split: Ledger,
     private readonly splitLabels: SnapshotLabels,
+    /** Hour weights (carbon, cost) of the published snapshots, so they are allocated too. */
+    private readonly weights: readonly HourWeight[] = [],
   ) {
     super(options);
-    this.#splitSnapshot = buildSnapshot(split, splitLabels);
+    this.#splitSnapshot = buildSnapshot(split, splitLabels, weights);
   }
 
   /**
@@ -31,7 +33,7 @@ export class SplitLedger extends Ledger {
     const list = [...batch];
     const result = yield* super.ingestSteps(list, seriesPerStep);
     yield* this.split.ingestSteps(list.map(splitByNode), seriesPerStep);
-    this.#splitSnapshot = buildSnapshot(this.split, this.splitLabels);
+    this.#splitSnapshot = buildSnapshot(this.split, this.splitLabels, this.weights);
     return result;
   }
 }

@@ -93,3 +93,28 @@ describe.each(['off', 'explicit', 'proportional'])('unattributed: %s', (mode) =>
     expect(rows.some((r) => r.labels.namespace === '__unattributed__')).toBe(mode !== 'off');
   });
 });
+
+describe('unattributed with carbon', () => {
+  let service: ServiceUnderTest;
+  beforeAll(async () => {
+    const begin = hourStart(NOW) - 4 * 3600;
+    const scenario = generateScenario({ seed: 11, start: begin, durationSeconds: NOW - begin + 3600, nodes: 2, namespaces: 4, podsPerNamespace: 1, churn: 0 });
+    const yaml = 'backfill: 3h\nunattributed: explicit\ncarbon:\n  intensity_g_per_kwh: 400\n';
+    service = await startService({ yaml, now: NOW, source: new SimulatedPrometheus(scenario, { now: () => NOW }), logLevel: 'info', waitReady: false });
+    await waitFor(() => service.poller.ready, 60_000, 50);
+  }, 90_000);
+  afterAll(async () => service?.stop());
+
+  it('gives __unattributed__ its carbon too, and namespaces plus unattributed carbon equal the nodes energy times the intensity', async () => {
+    const metrics = await service.metrics();
+    const nodes = ((await service.json('/api/v1/nodes')) as { nodes: Group[] }).nodes;
+    const carbon = [...metrics.matchAll(/^energy_ledger_namespace_carbon_grams\{namespace="([^"]+)",window="1h"\} (\S+)$/gm)];
+    const u = carbon.find((m) => m[1] === '__unattributed__');
+    expect(u).toBeDefined();
+    const uWh = sampleValue(metrics, 'energy_ledger_namespace_energy_watt_hours{namespace="__unattributed__",window="1h"}')!;
+    expect(Math.abs(Number(u![2]) - uWh * 0.4) / (uWh * 0.4)).toBeLessThan(1e-9);
+    const sumCarbon = carbon.reduce((s, m) => s + Number(m[2]), 0);
+    const nodeGrams = total(nodes, 'windows_wh', '1h') * 0.4;
+    expect(Math.abs(sumCarbon - nodeGrams) / nodeGrams).toBeLessThan(1e-9);
+  });
+});

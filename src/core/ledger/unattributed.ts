@@ -95,9 +95,10 @@ export function unattributedLabels(labels: AllocationLabels, nodeLabels: readonl
 }
 
 /**
- * The published snapshot with allocated namespace windows and periods. `split` is the snapshot of the
- * split ledger (namespace labels + `node`). Namespace counters (`totalJoules`) and any other field
- * stay as measured (a reallocated total could decrease); `__unattributed__` has no counter (NaN).
+ * The published snapshot with allocated namespace windows and periods, and weighted values (carbon,
+ * cost) when `split` has them. `split` is the snapshot of the split ledger (namespace labels + `node`).
+ * Namespace counters (`totalJoules`) stay as measured (a reallocated total could decrease);
+ * `__unattributed__` has no counter (NaN).
  * `fold` maps a namespace group the main ledger does not track (beyond `max_namespaces`) to `__other__`.
  */
 export function allocateSnapshot(
@@ -107,25 +108,40 @@ export function allocateSnapshot(
   fold: (labels: readonly string[]) => readonly string[] = (l) => l,
 ): LedgerSnapshot {
   const labels = { namespaceLabels: main.namespaceLabels, nodeLabels: main.nodeLabels };
-  const groups = new Map<string, { labels: readonly string[]; windows: Record<string, number>; periods: Record<string, number> }>();
-  const spans = (kind: 'windows' | 'periods') => new Set([...split.nodes, ...split.namespaces].flatMap((g) => Object.keys(g[kind])));
-  for (const kind of ['windows', 'periods'] as const) {
-    for (const span of spans(kind)) {
-      const values = (list: readonly GroupEnergy[]) => list.map((g) => ({ labels: g.labels, value: g[kind][span] ?? 0 }));
-      for (const v of allocateNodeEnergy(mode, labels, values(split.namespaces), values(split.nodes)).values()) {
-        const folded = v.labels[labels.namespaceLabels.indexOf('namespace')] === UNATTRIBUTED_LABEL_VALUE ? v.labels : fold(v.labels);
-        const key = groupKeyOf(folded);
-        let g = groups.get(key);
-        if (g === undefined) groups.set(key, (g = { labels: folded, windows: {}, periods: {} }));
-        g[kind][span] = (g[kind][span] ?? 0) + v.value;
+  const nsIndex = labels.namespaceLabels.indexOf('namespace');
+  const all = [...split.nodes, ...split.namespaces];
+  const weightNames = [...new Set(all.flatMap((g) => Object.keys(g.weighted ?? {})))];
+  type Spans = { windows: Record<string, number>; periods: Record<string, number> };
+  const groups = new Map<string, Spans & { labels: readonly string[]; weighted: Record<string, Spans> }>();
+  // Energy first, then each weight (carbon, cost) allocated the same way on its own values.
+  for (const channel of [undefined, ...weightNames]) {
+    const part = (g: GroupEnergy) => (channel === undefined ? g : g.weighted?.[channel]);
+    for (const kind of ['windows', 'periods'] as const) {
+      for (const span of new Set(all.flatMap((g) => Object.keys(part(g)?.[kind] ?? {})))) {
+        const values = (list: readonly GroupEnergy[]) => list.map((g) => ({ labels: g.labels, value: part(g)?.[kind][span] ?? 0 }));
+        for (const v of allocateNodeEnergy(mode, labels, values(split.namespaces), values(split.nodes)).values()) {
+          const folded = v.labels[nsIndex] === UNATTRIBUTED_LABEL_VALUE ? v.labels : fold(v.labels);
+          const key = groupKeyOf(folded);
+          let g = groups.get(key);
+          if (g === undefined) groups.set(key, (g = { labels: folded, windows: {}, periods: {}, weighted: {} }));
+          const target = channel === undefined ? g : (g.weighted[channel] ??= { windows: {}, periods: {} });
+          target[kind][span] = (target[kind][span] ?? 0) + v.value;
+        }
       }
     }
   }
-  // Other fields of a measured group (e.g. weighted carbon and cost) are kept as measured.
+  // Other fields of a measured group are kept as measured.
   const measured = new Map(main.namespaces.map((g) => [groupKeyOf(g.labels), g]));
   const namespaces = [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, g]) => ({ ...measured.get(key), labels: g.labels, totalJoules: measured.get(key)?.totalJoules ?? Number.NaN, windows: g.windows, periods: g.periods }));
+    .map(([key, g]) => ({
+      ...measured.get(key),
+      labels: g.labels,
+      totalJoules: measured.get(key)?.totalJoules ?? Number.NaN,
+      windows: g.windows,
+      periods: g.periods,
+      ...(weightNames.length > 0 && { weighted: g.weighted }),
+    }));
   return Object.freeze({ ...main, namespaces });
 }
 

@@ -9,7 +9,7 @@ import {
   UNATTRIBUTED_LABEL_VALUE as U,
   type LabeledValue,
 } from '../../../src/core/ledger/unattributed.js';
-import type { SeriesDescriptor } from '../../../src/core/types.js';
+import type { GroupEnergy, LedgerSnapshot, SeriesDescriptor } from '../../../src/core/types.js';
 import { descriptor, samples } from './helpers.js';
 
 const LABELS = { namespaceLabels: ['namespace'], nodeLabels: ['node'] };
@@ -153,5 +153,19 @@ describe('allocation over a ledger', () => {
       if (h === O) expect(total).toBeCloseTo(150 * 3600, 6);
       expect(rows.filter((r) => r.hourStart === h).reduce((s, r) => s + r.joules, 0)).toBeCloseTo(total, 6);
     }
+  });
+
+  it('allocates weighted values (carbon, cost) the same way, each on its own numbers', () => {
+    const { main, split } = ledgers();
+    const grams = (wh: number) => ({ carbon_grams: { windows: { '1h': wh * 0.4 }, periods: {} } });
+    const withCarbon = (list: readonly GroupEnergy[]) => list.map((g) => ({ ...g, weighted: grams(g.windows['1h']!) }));
+    const carbonSplit = { ...split, namespaces: withCarbon(split.namespaces), nodes: withCarbon(split.nodes) };
+    const carbon = (out: LedgerSnapshot, ns: string) => out.namespaces.find((g) => g.labels[0] === ns)!.weighted!['carbon_grams']!.windows['1h']!;
+    const explicit = allocateSnapshot('explicit', main, carbonSplit);
+    expect(carbon(explicit, U)).toBeCloseTo(90 * 0.4, 9);
+    expect(carbon(explicit, 'a')).toBeCloseTo(50 * 0.4, 9);
+    const proportional = allocateSnapshot('proportional', main, carbonSplit);
+    expect(carbon(proportional, 'a')).toBeCloseTo(125 * 0.4, 9);
+    expect(carbon(proportional, 'b')).toBeCloseTo(25 * 0.4, 9);
   });
 });
