@@ -161,6 +161,25 @@ function burnWindow(defaults: { long_window: string; short_window: string; facto
     .prefault({});
 }
 
+/** The old place of a namespace's daily budget: budgets now have one place, the top-level `budgets:`. */
+const movedToBudgets = z.unknown().superRefine((_value, ctx) => {
+  ctx.addIssue({ code: 'custom', message: 'moved: set budgets.<namespace>.daily_wh (one place for budgets, read by /metrics and the rules)' });
+});
+
+/** `budgets:` per-namespace energy budgets, exposed on /metrics and used by the generated burn-rate alerts. */
+const budgets = z.record(
+  z.string().regex(NAMESPACE_NAME),
+  mapping({ daily_wh: energyWh.optional(), monthly_wh: energyWh.optional() }).superRefine((b, ctx) => {
+    if (b.daily_wh === undefined && b.monthly_wh === undefined) ctx.addIssue({ code: 'custom', message: 'needs daily_wh or monthly_wh', input: b });
+  }),
+  {
+    error: (issue) =>
+      issue.code === 'invalid_key'
+        ? `${got(issue)} is not a valid namespace name (lowercase letters, digits and -, at most 63)`
+        : wrongType('a mapping of namespace names to budgets')(issue),
+  },
+);
+
 const forDefaults = DEFAULTS.rules.for;
 /** `rules:` thresholds, budgets and metadata of the generated recording rules and alerts (`energy-ledger rules`). */
 export const RULES_SCHEMA = mapping({
@@ -168,7 +187,7 @@ export const RULES_SCHEMA = mapping({
   service_selector: selector.prefault(DEFAULTS.rules.service_selector),
   hourly_threshold_wh: energyWh.prefault(DEFAULTS.rules.hourly_threshold_wh),
   namespaces: z
-    .record(z.string().regex(NAMESPACE_NAME), mapping({ hourly_threshold_wh: energyWh.optional(), daily_budget_wh: energyWh.optional() }), {
+    .record(z.string().regex(NAMESPACE_NAME), mapping({ hourly_threshold_wh: energyWh.optional(), daily_budget_wh: movedToBudgets.optional() }), {
       error: (issue) =>
         issue.code === 'invalid_key'
           ? `${got(issue)} is not a valid namespace name (lowercase letters, digits and -, at most 63)`
@@ -260,6 +279,7 @@ export const TOP_LEVEL = {
     schedule_per_kwh: hourly.optional(),
     currency: z.string({ error: wrongType('a currency code such as EUR') }).regex(/^[A-Z]{3}$/, { error: (issue) => `expected a 3-letter ISO 4217 code such as EUR, got ${got(issue)}` }).optional(),
   }).superRefine(exactlyOne('price_per_kwh', 'schedule_per_kwh')).optional(),
+  budgets: budgets.optional(),
   rules: RULES_SCHEMA.optional(),
   web: web.optional(),
 } as const;

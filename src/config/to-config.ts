@@ -52,6 +52,8 @@ export function toConfig(parsed: ParsedConfig): Config {
     logLevel: parsed.log_level,
     carbon: parsed.carbon && defined({ intensityGPerKwh: parsed.carbon.intensity_g_per_kwh, scheduleGPerKwh: parsed.carbon.schedule_g_per_kwh, pue: parsed.carbon.pue }),
     cost: parsed.cost && defined({ pricePerKwh: parsed.cost.price_per_kwh, schedulePerKwh: parsed.cost.schedule_per_kwh, currency: parsed.cost.currency }),
+    budgets:
+      parsed.budgets && Object.fromEntries(Object.entries(parsed.budgets).map(([ns, b]) => [ns, defined({ dailyWh: b.daily_wh, monthlyWh: b.monthly_wh })])),
     rules: parsed.rules && toRulesConfig(parsed.rules),
     web:
       parsed.web &&
@@ -76,7 +78,7 @@ export function toRulesConfig(r: ParsedRules): RulesConfig {
     serviceSelector: r.service_selector,
     hourlyThresholdWh: r.hourly_threshold_wh,
     namespaces: Object.fromEntries(
-      Object.entries(r.namespaces).map(([ns, n]) => [ns, defined({ hourlyThresholdWh: n.hourly_threshold_wh, dailyBudgetWh: n.daily_budget_wh })]),
+      Object.entries(r.namespaces).map(([ns, n]) => [ns, defined({ hourlyThresholdWh: n.hourly_threshold_wh })]),
     ),
     burnRate: { fast: toBurnRateWindow(r.burn_rate.fast), slow: toBurnRateWindow(r.burn_rate.slow) },
     forSeconds: {

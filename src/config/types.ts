@@ -109,8 +109,14 @@ export interface BurnRateWindow {
 export interface NamespaceRules {
   /** Overrides the default hourly threshold. */
   readonly hourlyThresholdWh?: number;
-  /** Daily (rolling 24 h) energy budget; budget burn alerts exist only for namespaces that have one. */
+  /** Daily energy budget, from `budgets.<namespace>.daily_wh` (see `rulesWithBudgets`); burn alerts exist only for namespaces that have one. */
   readonly dailyBudgetWh?: number;
+}
+
+/** A namespace's energy budgets (`budgets.<namespace>`), in watt-hours per local day and month. */
+export interface NamespaceBudget {
+  readonly dailyWh?: number;
+  readonly monthlyWh?: number;
 }
 
 /** Settings of the generated recording rules and alerts (`energy-ledger rules`). */
@@ -180,6 +186,8 @@ export interface Config {
   readonly unattributed?: 'off' | 'explicit' | 'proportional';
   readonly logLevel: LogLevel;
   readonly carbon?: CarbonConfig;
+  /** Per-namespace energy budgets: the one place they are set (exposed on /metrics, used by the rules). */
+  readonly budgets?: Readonly<Record<string, NamespaceBudget>>;
   readonly cost?: CostConfig;
   /** Present when the file has a `rules:` section; `energy-ledger rules` falls back to `DEFAULT_RULES`. */
   readonly rules?: RulesConfig;

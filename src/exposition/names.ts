@@ -26,6 +26,7 @@ export interface MetricSpec {
 export const LABEL_WINDOW = 'window';
 export const LABEL_PERIOD = 'period';
 export const LABEL_CURRENCY = 'currency';
+export const LABEL_NAMESPACE = 'namespace';
 export const LABEL_REASON = 'reason';
 export const LABEL_SCHEMA = 'schema';
 export const LABEL_VERSION = 'version';
@@ -98,6 +99,12 @@ export const METRICS = {
     help: `Energy cost of the workload namespace in the clock-aligned period, in the currency label, integrated hour by hour (config cost). ${POLLER}`,
     group: 'namespace',
     labels: [LABEL_CURRENCY, LABEL_PERIOD],
+  },
+  namespaceBudget: {
+    name: `${METRIC_PREFIX}_namespace_budget_watt_hours`,
+    type: 'gauge',
+    help: 'Energy budget of the workload namespace per local day or month (config budgets), in watt-hours; compare with energy_ledger_namespace_period_energy_watt_hours.',
+    labels: [LABEL_NAMESPACE, LABEL_PERIOD],
   },
   nodeJoules: scoped('node').joules,
   nodeWindow: scoped('node').window,

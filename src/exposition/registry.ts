@@ -15,6 +15,8 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { LedgerSnapshot } from '../core/types.js';
 import { renderLedgerText } from './ledger-text.js';
 import { renderWeightedText } from './weighted-text.js';
+import { renderBudgetText } from './budget-text.js';
+import type { NamespaceBudget } from '../config/types.js';
 import { ServiceMetrics } from './service-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE } from './text-format.js';
 
@@ -40,6 +42,8 @@ export interface MetricsRegistryOptions {
   readonly now?: () => number;
   /** ISO 4217 code on `energy_ledger_namespace_cost` (config `cost.currency`). */
   readonly currency?: string;
+  /** Per-namespace budgets (config `budgets`), exposed as `energy_ledger_namespace_budget_watt_hours`. */
+  readonly budgets?: Readonly<Record<string, NamespaceBudget>>;
 }
 
 export interface MetricsRegistry {
@@ -85,11 +89,12 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
     return serviceText + process;
   };
   const textOptions = { namespaceLabels: options.namespaceLabels, nodeLabels: options.nodeLabels };
+  const budgetText = renderBudgetText(options.budgets);
   let cached: { snapshot: LedgerSnapshot; text: string; bytes?: Buffer } | undefined;
 
   const ledgerPart = () => {
     const snapshot = options.snapshot();
-    if (cached?.snapshot !== snapshot) cached = { snapshot, text: renderLedgerText(snapshot, textOptions) + renderWeightedText(snapshot, options.currency) };
+    if (cached?.snapshot !== snapshot) cached = { snapshot, text: renderLedgerText(snapshot, textOptions) + renderWeightedText(snapshot, options.currency) + budgetText };
     return cached;
   };
 

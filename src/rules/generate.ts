@@ -23,9 +23,22 @@ export interface RuleSet {
   readonly tests: readonly TestGroup[];
 }
 
+/**
+ * The `rules:` settings with each namespace's daily budget taken from the top-level `budgets:` (the one
+ * place budgets are set, also exposed as `energy_ledger_namespace_budget_watt_hours`).
+ */
+export function rulesOf(config: Config): RulesConfig {
+  const rules = config.rules ?? DEFAULT_RULES;
+  const namespaces = { ...rules.namespaces };
+  for (const [ns, budget] of Object.entries(config.budgets ?? {})) {
+    if (budget.dailyWh !== undefined) namespaces[ns] = { ...namespaces[ns], dailyBudgetWh: budget.dailyWh };
+  }
+  return { ...rules, namespaces };
+}
+
 /** The groups (recordings, optional Kepler recordings, alerts) and their promtool tests. */
 export function buildRuleSet(config: Config): RuleSet {
-  const rules: RulesConfig = config.rules ?? DEFAULT_RULES;
+  const rules = rulesOf(config);
   const recordings = serviceRecordingGroup(rules);
   const kepler = rules.keplerGroup ? [keplerRecordingGroup(config, rules)] : [];
   const alerts = alertGroup(rules);
@@ -39,7 +52,7 @@ export function buildRuleSet(config: Config): RuleSet {
 
 /** The text of each generated file, keyed like {@link RULE_FILES}. */
 export function generateRuleFiles(config: Config): Record<keyof typeof RULE_FILES, string> {
-  const rules = config.rules ?? DEFAULT_RULES;
+  const rules = rulesOf(config);
   const { groups, tests } = buildRuleSet(config);
   return {
     rules: renderRuleFile(groups),

@@ -71,7 +71,14 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     chunkSeconds: config.prometheus.maxRangeSeconds,
   });
   const published = () => (view === undefined ? poller.snapshot : view.snapshot(poller.snapshot));
-  const registry = createMetricsRegistry({ snapshot: published, version: deps.version, service: metrics, ...labels, ...(config.cost?.currency !== undefined && { currency: config.cost.currency }) });
+  const registry = createMetricsRegistry({
+    snapshot: published,
+    version: deps.version,
+    service: metrics,
+    ...labels,
+    ...(config.cost?.currency !== undefined && { currency: config.cost.currency }),
+    ...(config.budgets !== undefined && { budgets: config.budgets }),
+  });
   const app = createApp({
     metrics: () => registry.metricsChunks(),
     isReady: () => (poller.ready ? { ready: true } : { ready: false, reason: 'backfill not complete' }),

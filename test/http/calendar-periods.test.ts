@@ -42,6 +42,7 @@ beforeAll(async () => {
         log_level: 'silent',
         carbon: { schedule_g_per_kwh: SCHEDULE, pue: 1.25 },
         cost: { price_per_kwh: 0.3, currency: 'JPY' },
+        budgets: { 'ns-a': { daily_wh: 1500 } },
       }),
     },
   });
@@ -88,6 +89,11 @@ describe('calendar periods of a running service in the configured timezone', () 
         expect(Number(exposed?.slice(line.length))).toBeCloseTo(ns.periods_wh[period]!, 9);
       }
     }
+  });
+
+  it('exposes the configured budget beside the periods', async () => {
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('\nenergy_ledger_namespace_budget_watt_hours{namespace="ns-a",period="day"} 1500\n');
   });
 
   it('integrates carbon hour by hour (each hour at its local-hour intensity, times PUE) and cost at a flat price', async () => {

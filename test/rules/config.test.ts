@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { ConfigError, DEFAULT_RULES, loadConfig } from '../../src/config/index.js';
-import { RULE_FILES, generateRuleFiles } from '../../src/rules/index.js';
+import { RULE_FILES, generateRuleFiles, rulesOf } from '../../src/rules/index.js';
 
 function problemsOf(text: string): readonly string[] {
   try {
@@ -62,10 +62,17 @@ describe('the rules: section of the configuration', () => {
 
   it('merges a partial burn-rate window and per-namespace settings over the defaults', () => {
     const rules = loadConfig({
-      file: { text: 'rules:\n  burn_rate: { fast: { factor: 6 } }\n  namespaces:\n    shop: { daily_budget_wh: 2000 }\n', name: 'c.yaml' },
+      file: { text: 'rules:\n  burn_rate: { fast: { factor: 6 } }\n  namespaces:\n    shop: { hourly_threshold_wh: 20 }\n', name: 'c.yaml' },
     }).rules;
     expect(rules?.burnRate.fast).toEqual({ ...DEFAULT_RULES.burnRate.fast, factor: 6 });
-    expect(rules?.namespaces).toEqual({ shop: { dailyBudgetWh: 2000 } });
+    expect(rules?.namespaces).toEqual({ shop: { hourlyThresholdWh: 20 } });
+  });
+
+  it('takes daily budgets from the top-level budgets: (one place), with or without a rules: section', () => {
+    const text = 'budgets:\n  shop: { daily_wh: 2000, monthly_wh: 50000 }\n  batch: { monthly_wh: 9000 }\n';
+    const withRules = loadConfig({ file: { text: `${text}rules:\n  namespaces:\n    shop: { hourly_threshold_wh: 20 }\n`, name: 'c.yaml' } });
+    expect(rulesOf(withRules).namespaces).toEqual({ shop: { hourlyThresholdWh: 20, dailyBudgetWh: 2000 } });
+    expect(rulesOf(loadConfig({ file: { text, name: 'c.yaml' } })).namespaces).toEqual({ shop: { dailyBudgetWh: 2000 } });
   });
 
   it.each([
@@ -80,7 +87,13 @@ describe('the rules: section of the configuration', () => {
       'rules:\n  namespaces:\n    shop: { hourly_threshold_wh: -1 }\n',
       'config.yaml:3:34: rules.namespaces.shop.hourly_threshold_wh: must be greater than 0, got the number -1',
     ],
-    ['a zero budget', 'rules:\n  namespaces:\n    shop: { daily_budget_wh: 0 }\n', 'config.yaml:3:30: rules.namespaces.shop.daily_budget_wh: must be greater than 0, got the number 0'],
+    ['a zero budget', 'budgets:\n  shop: { daily_wh: 0 }\n', 'config.yaml:2:21: budgets.shop.daily_wh: must be greater than 0, got the number 0'],
+    [
+      'a budget in its old place',
+      'rules:\n  namespaces:\n    shop: { daily_budget_wh: 10 }\n',
+      'config.yaml:3:30: rules.namespaces.shop.daily_budget_wh: moved: set budgets.<namespace>.daily_wh (one place for budgets, read by /metrics and the rules)',
+    ],
+    ['a budget without an amount', 'budgets:\n  shop: {}\n', 'config.yaml:2:9: budgets.shop: needs daily_wh or monthly_wh'],
     [
       'a bad duration',
       'rules:\n  burn_rate:\n    fast:\n      long_window: 1hh\n',

@@ -76,12 +76,13 @@ describe('generated rules in a real Prometheus scraping energy-ledger fed by the
           'retention: 3h',
           'windows: [5m, 1h]',
           'kepler: { schema: v0.10+ }',
+          // A budget far above anything: its burn alerts are loaded and evaluated, and must stay quiet.
+          `budgets: { ${hot}: { daily_wh: ${Math.ceil(hotWh * 1000)} } }`,
           'rules:',
           '  evaluation_interval: 1s',
           `  hourly_threshold_wh: ${defaultThreshold}`,
           '  namespaces:',
-          // A budget far above anything: its burn alerts are loaded and evaluated, and must stay quiet.
-          `    ${hot}: { hourly_threshold_wh: ${hotThreshold}, daily_budget_wh: ${Math.ceil(hotWh * 1000)} }`,
+          `    ${hot}: { hourly_threshold_wh: ${hotThreshold} }`,
           '  for: { hourly_energy_high: 0s, down: 3s }',
           '',
         ].join('\n'),
