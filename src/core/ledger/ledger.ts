@@ -5,6 +5,7 @@ import { groupKeyOf, newNamespaceGroups } from './cardinality.js';
 import { GroupAccount } from './group-account.js';
 import { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
 import { SeriesTable } from './series-table.js';
+import { SettledWatermark } from './settled-watermark.js';
 import { bucketIndexOf, HOUR_SECONDS, hourStartOf } from './time.js';
 
 /** What one {@link Ledger.ingest} call did with its samples. */
@@ -38,7 +39,9 @@ export class Ledger {
   private readonly hourSlots: number;
   /** The `__other__` group of namespaces beyond `maxNamespaces`, once needed. */
   private overflow: GroupAccount | undefined;
+  /** The settled watermark (see `settled-watermark.ts`): windows end and periods close there. */
   private wm = -Infinity;
+  private readonly nodes = new SettledWatermark();
   private readonly totals_ = { samples: 0, resets: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
 
   constructor(options: LedgerOptions) {
@@ -65,7 +68,7 @@ export class Ledger {
    */
   *ingestSteps(batch: Iterable<SeriesSamples>, seriesPerStep = 4096): Generator<void, IngestResult> {
     const counts = zeroCounts();
-    const start = this.wm;
+    const start = this.nodes.highWatermark;
     let watermark = start;
     let items: Iterable<SeriesSamples> = batch;
     if (this.options.maxNamespaces !== undefined) {
@@ -76,13 +79,15 @@ export class Ledger {
     let n = 0;
     for (const s of items) {
       const slot = this.series.slotOf(s.descriptor.key) ?? this.series.add(s.descriptor.key, this.groupFor(s));
-      watermark = accountSeries(this.series, slot, s, this.options, counts, watermark, start);
+      const newest = accountSeries(this.series, slot, s, this.options, counts, -Infinity, start);
+      if (newest > watermark) watermark = newest;
+      this.nodes.observe(s.descriptor.node, newest);
       if (++n === seriesPerStep) {
         n = 0;
         yield;
       }
     }
-    this.wm = watermark;
+    this.wm = this.nodes.settle();
     if (watermark > -Infinity) this.evict(watermark);
     const t = this.totals_;
     t.samples += counts.accepted;
@@ -98,7 +103,10 @@ export class Ledger {
     };
   }
 
-  /** Newest sample time accounted (max over series), unix seconds; undefined before the first. */
+  /**
+   * The settled watermark, unix seconds: the newest time up to which every active node has reported
+   * (see `settled-watermark.ts`); undefined before the first sample. Windows end here and periods close here.
+   */
   get watermark(): number | undefined {
     return this.wm === -Infinity ? undefined : this.wm;
   }
