@@ -6,7 +6,8 @@ import { sampleValue, startService, type ServiceUnderTest } from './service-harn
 
 // Data up to a minute ago (detection asks Prometheus about "now"); the service's clock starts 80 min earlier.
 const DATA_END = Math.floor(Date.now() / 60_000) * 60 - 60;
-const DATA_START = DATA_END - 4 * 3600;
+// Data from well before the ledger's origin (at most 3 h 20 min before DATA_END), so every series has a baseline.
+const DATA_START = DATA_END - 6 * 3600;
 const START = DATA_END - 80 * 60;
 const NAMESPACES = ['billing', 'checkout', 'search'];
 
