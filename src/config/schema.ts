@@ -244,13 +244,18 @@ const hourly = z
   .array(number({ min: 0 }), { error: wrongType('a list of 24 numbers (local hours 0 to 23)') })
   .length(24, { error: (issue) => `must list 24 values (local hours 0 to 23), got ${Array.isArray(issue.input) ? issue.input.length : got(issue)}` });
 
-/** A check that exactly one of two alternative keys of a mapping is set. */
-function exactlyOne(a: string, b: string) {
+/** A series selector with a metric name, e.g. `grid_intensity_carbon_average{region="FR"}`. */
+const seriesSelector = z
+  .string({ error: wrongType('a series selector such as grid_intensity_carbon_average{region="FR"}') })
+  .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})?$/, { error: (issue) => `expected a metric name with optional {matchers}, got ${got(issue)}` });
+
+/** A check that exactly one of alternative keys of a mapping is set. */
+function exactlyOne(...keys: string[]) {
+  const list = `${keys.slice(0, -1).join(', ')} or ${keys.at(-1)}`;
   return (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
-    const set = [a, b].filter((k) => value[k] !== undefined);
-    if (set.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: set.length === 0 ? `needs ${a} or ${b}` : `set either ${a} or ${b}, not both`, input: value });
-    }
+    const set = keys.filter((k) => value[k] !== undefined);
+    if (set.length === 0) ctx.addIssue({ code: 'custom', message: `needs ${list}`, input: value });
+    if (set.length > 1) ctx.addIssue({ code: 'custom', message: `set only one of ${set.join(', ')}`, input: value });
   };
 }
 
@@ -272,8 +277,9 @@ export const TOP_LEVEL = {
   carbon: mapping({
     intensity_g_per_kwh: number({ min: 0 }).optional(),
     schedule_g_per_kwh: hourly.optional(),
+    intensity_selector: seriesSelector.optional(),
     pue: number({ min: 1 }).optional(),
-  }).superRefine(exactlyOne('intensity_g_per_kwh', 'schedule_g_per_kwh')).optional(),
+  }).superRefine(exactlyOne('intensity_g_per_kwh', 'schedule_g_per_kwh', 'intensity_selector')).optional(),
   cost: mapping({
     price_per_kwh: number({ min: 0 }).optional(),
     schedule_per_kwh: hourly.optional(),

@@ -84,6 +84,8 @@ export interface CarbonConfig {
   readonly intensityGPerKwh?: number;
   /** g CO2e per kWh for local hours 0–23 of `timezone`. */
   readonly scheduleGPerKwh?: readonly number[];
+  /** Series selector read from the same Prometheus (g/kWh), averaged per clock hour. */
+  readonly intensitySelector?: string;
   readonly pue?: number;
 }
 

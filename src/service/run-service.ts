@@ -1,4 +1,5 @@
 import { configuredWeights } from '../carbon/hour-weights.js';
+import { SelectorIntensity } from '../carbon/selector-intensity.js';
 import { ledgerCalendar } from '../calendar/ledger-calendar.js';
 import { Ledger, type LedgerOptions } from '../core/ledger/index.js';
 import { hourStart } from '../core/time.js';
@@ -51,7 +52,17 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   };
   const unattributed = config.unattributed ?? 'off';
   // With `unattributed` on, a second ledger per (namespace, node) feeds the allocation; uncapped, folded when published.
-  const weights = configuredWeights(config);
+  const selector = config.carbon?.intensitySelector;
+  // Grid intensity read from Prometheus: the hours the ledger holds, read again every interval.
+  const intensity = selector === undefined ? undefined : new SelectorIntensity(deps.source, selector);
+  const refreshIntensity = async (): Promise<void> => {
+    try {
+      await intensity?.refresh(now(), Math.ceil(config.retentionSeconds / 3600) + 2, signal);
+    } catch (err) {
+      logger.warn({ err: err instanceof Error ? err.message : String(err), selector }, 'failed to read the grid carbon intensity');
+    }
+  };
+  const weights = configuredWeights(config, intensity);
   const split = unattributed === 'off' ? undefined : new SplitLedger(ledgerOptions, new Ledger({ ...ledgerOptions, maxNamespaces: undefined }), splitLabelsOf(labels), weights);
   const ledger = split ?? new Ledger(ledgerOptions);
   const view = split === undefined || unattributed === 'off' ? undefined : unattributedView(unattributed, split, labels);
@@ -106,9 +117,15 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   const listening = await listen(app, config.listen.address, { tls: config.web?.tls });
   logger.info({ url: listening.url, origin: new Date(ledger.options.origin * 1000).toISOString() }, 'listening');
   deps.onListening?.(listening, poller);
+  let refreshing: ReturnType<typeof setInterval> | undefined;
+  if (intensity !== undefined) {
+    await refreshIntensity();
+    refreshing = setInterval(() => void refreshIntensity(), config.intervalSeconds * 1000);
+  }
   try {
     await poller.run(signal);
   } finally {
+    clearInterval(refreshing);
     await listening.close();
     logger.info('stopped');
   }

@@ -81,8 +81,8 @@ describe('invalid configuration files (one mistake each)', () => {
     ['a lowercase currency', 'cost: { price_per_kwh: 1, currency: eur }\n', 'config.yaml:1:37: cost.currency: expected a 3-letter ISO 4217 code such as EUR, got "eur"'],
     ['a PUE below 1', 'carbon: { intensity_g_per_kwh: 1, pue: 0.9 }\n', 'config.yaml:1:40: carbon.pue: must be at least 1, got the number 0.9'],
     ['a carbon intensity schedule of 23 hours', `carbon: { schedule_g_per_kwh: [${new Array(23).fill(1).join(', ')}] }\n`, 'config.yaml:1:31: carbon.schedule_g_per_kwh: must list 24 values (local hours 0 to 23), got 23'],
-    ['a price both constant and scheduled', `cost: { price_per_kwh: 1, schedule_per_kwh: [${new Array(24).fill(1).join(', ')}] }\n`, 'config.yaml:1:7: cost: set either price_per_kwh or schedule_per_kwh, not both'],
-    ['carbon without an intensity', 'carbon: { pue: 1.2 }\n', 'config.yaml:1:9: carbon: needs intensity_g_per_kwh or schedule_g_per_kwh'],
+    ['a price both constant and scheduled', `cost: { price_per_kwh: 1, schedule_per_kwh: [${new Array(24).fill(1).join(', ')}] }\n`, 'config.yaml:1:7: cost: set only one of price_per_kwh, schedule_per_kwh'],
+    ['carbon without an intensity', 'carbon: { pue: 1.2 }\n', 'config.yaml:1:9: carbon: needs intensity_g_per_kwh, schedule_g_per_kwh or intensity_selector'],
     [
       'a retention shorter than the longest window + 1h',
       'retention: 24h\nbackfill: 20h\n',
