@@ -1,10 +1,11 @@
 /**
  * The energy-ledger Grafana dashboard, built from the metric names in `src/exposition/names.ts`, so it
- * can only query series the service exposes. Every query de-duplicates replicas with
- * `max without (instance, pod)`: replicas expose identical values.
+ * can only query series the service exposes (helpers in `queries.ts`).
  */
 import { METRICS } from '../exposition/names.js';
+import { ACCOUNTING_ROWS } from './accounting-rows.js';
 import { layout, DATASOURCE, type Panel, type RowSpec } from './panels.js';
+import { dedup, hourly, HOURLY_NOTE, NS, power, UNATTRIBUTED_NOTE } from './queries.js';
 
 /** Grafana's uid of the dashboard (stable across imports). */
 export const DASHBOARD_UID = 'energy-ledger';
@@ -17,17 +18,6 @@ export interface Dashboard {
   readonly templating: { readonly list: readonly unknown[] };
   readonly [key: string]: unknown;
 }
-
-const NS = 'namespace=~"$namespace"';
-const dedup = (expr: string) => `max without (instance, pod) (${expr})`;
-const power = (counter: string, matchers: string) => dedup(`rate(${counter}${matchers}[$__rate_interval])`);
-/**
- * `previous_hour` is published once the data watermark has passed the hour's end, and then holds for an
- * hour. Looking one hour ahead of each hourly step T (negative offset) finds the hour that ends at T.
- */
-const hourly = (gauge: string, matchers: string) => dedup(`last_over_time(${gauge}{period="previous_hour"${matchers}}[1h] offset -1h)`);
-
-const HOURLY_NOTE = 'Each bar is the exact energy of the clock hour (UTC) that ends at the bar, from the previous_hour gauge.';
 
 const ROWS: readonly RowSpec[] = [
   {
@@ -54,7 +44,7 @@ const ROWS: readonly RowSpec[] = [
       {
         type: 'timeseries',
         title: 'Energy per hour, last 24 h',
-        description: `${HOURLY_NOTE} Watt-hours, stacked by namespace.`,
+        description: `${HOURLY_NOTE} Watt-hours, stacked by namespace. ${UNATTRIBUTED_NOTE}`,
         width: 16,
         height: 10,
         unit: 'watth',
@@ -65,7 +55,7 @@ const ROWS: readonly RowSpec[] = [
       {
         type: 'bargauge',
         title: 'Top namespaces, last 24 h',
-        description: `${METRICS.namespaceWindow.name}{window="24h"}: energy of the trailing 24 hours up to the data watermark, in watt-hours.`,
+        description: `${METRICS.namespaceWindow.name}{window="24h"}: energy of the trailing 24 hours up to the data watermark, in watt-hours. ${UNATTRIBUTED_NOTE}`,
         width: 8,
         height: 10,
         unit: 'watth',
@@ -73,6 +63,7 @@ const ROWS: readonly RowSpec[] = [
       },
     ],
   },
+  ...ACCOUNTING_ROWS,
   {
     title: 'Nodes',
     panels: [
@@ -134,10 +125,20 @@ const ROWS: readonly RowSpec[] = [
         queries: [{ expr: `max(time() - ${METRICS.dataWatermark.name})`, instant: true }],
       },
       {
+        type: 'stat',
+        title: 'Namespace overflow',
+        description: `${METRICS.namespaceOverflowSeries.name}: Kepler series whose namespace is beyond max_namespaces, summed into namespace="__other__"; red above 0 (raise max_namespaces or group_by fewer labels).`,
+        width: 4,
+        height: 6,
+        unit: 'short',
+        redFrom: 1,
+        queries: [{ expr: `max(${METRICS.namespaceOverflowSeries.name})`, instant: true }],
+      },
+      {
         type: 'timeseries',
         title: 'Poll errors by reason',
         description: `increase() of ${METRICS.pollErrors.name}: failed polls of the Prometheus API.`,
-        width: 8,
+        width: 6,
         height: 6,
         unit: 'short',
         queries: [{ expr: `sum by (reason) (increase(${METRICS.pollErrors.name}[$__rate_interval]))`, legend: '{{reason}}' }],
@@ -146,7 +147,7 @@ const ROWS: readonly RowSpec[] = [
         type: 'timeseries',
         title: 'Watermark lag and poll duration',
         description: 'How far behind the ledger is, and how long polls take (90th percentile).',
-        width: 8,
+        width: 6,
         height: 6,
         unit: 's',
         queries: [
@@ -181,8 +182,9 @@ export function buildDashboard(): Dashboard {
           name: 'namespace',
           label: 'Namespace',
           datasource: DATASOURCE,
-          query: { query: `label_values(${METRICS.namespaceJoules.name}, namespace)`, refId: 'PrometheusVariableQueryEditor-VariableQuery' },
-          definition: `label_values(${METRICS.namespaceJoules.name}, namespace)`,
+          // The window gauge, not the joules counter: `__unattributed__` has only gauges.
+          query: { query: `label_values(${METRICS.namespaceWindow.name}, namespace)`, refId: 'PrometheusVariableQueryEditor-VariableQuery' },
+          definition: `label_values(${METRICS.namespaceWindow.name}, namespace)`,
           refresh: 2,
           sort: 1,
           multi: true,

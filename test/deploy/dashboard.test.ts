@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { renderDashboardConfigMap, renderDashboardJson } from '../../src/dashboard/render.js';
 import { APP_NAMESPACE, DASHBOARD_OUTPUTS } from '../../src/dashboard/write.js';
-import { ALL_METRICS } from '../../src/exposition/names.js';
+import { ALL_METRICS, METRICS } from '../../src/exposition/names.js';
 import { requireBinary } from '../support/binary.js';
 import { metricNames, seriesOf } from './promql-names.js';
 import { APP_DIR, ROOT } from './tree.js';
@@ -22,6 +22,7 @@ const committed = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 interface Panel {
   id: number;
   title: string;
+  description?: string;
   gridPos: { x: number; y: number; w: number; h: number };
   targets?: { expr: string }[];
   panels?: Panel[];
@@ -66,6 +67,17 @@ describe('the committed dashboard', () => {
     );
   });
 
+  it('shows every namespace family the service emits, the overflow warning and the __unattributed__ namespace', () => {
+    const exprs = queries().map((q) => q.expr);
+    const used = new Set(exprs.flatMap(metricNames));
+    const namespaceFamilies = ALL_METRICS.filter((m) => m.name.startsWith('energy_ledger_namespace_')).map((m) => m.name);
+    expect(namespaceFamilies.filter((n) => !used.has(n))).toEqual([]);
+    const joined = exprs.join('\n');
+    for (const period of ['current_day', 'previous_day', 'month_to_date']) expect(joined).toContain(`period="${period}"`);
+    const descriptions = panels(dashboard().panels).map((p) => p.description ?? '').join('\n');
+    expect(descriptions).toContain('__unattributed__');
+  });
+
   it('lays panels out on the 24-column grid with unique ids and no overlaps', () => {
     const all = panels(dashboard().panels);
     expect(new Set(all.map((p) => p.id)).size).toBe(all.length);
@@ -93,15 +105,19 @@ describe('the committed dashboard', () => {
     ]);
   });
 
-  it('uses only label values the service emits: periods current_hour/previous_hour, windows from the deployed config', () => {
+  it('uses only label values the service emits: the periods of src/core/ledger/periods.ts, budget periods day/month, windows from the deployed config', () => {
     const exprs = queries().map((q) => q.expr).join('\n');
     const windows = [...exprs.matchAll(/window="([^"]+)"/g)].map((m) => m[1]);
-    const periods = [...exprs.matchAll(/period="([^"]+)"/g)].map((m) => m[1]);
     expect(windows.length).toBeGreaterThan(0);
     const configWindows = /^windows: \[(.*)\]$/m.exec(readFileSync(path.join(APP_DIR, 'config.yaml'), 'utf8'))?.[1]?.split(/,\s*/);
     expect(configWindows).toEqual(expect.arrayContaining(windows));
+    // Each `period="…"` with the metric whose selector holds it: budgets have their own period values.
+    const periods = [...exprs.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{[^}]*period="([^"]+)"/g)].map((m) => ({ metric: m[1], period: m[2] }));
     expect(periods.length).toBeGreaterThan(0);
-    for (const p of periods) expect(['current_hour', 'previous_hour']).toContain(p);
+    for (const { metric, period } of periods) {
+      const allowed = metric === METRICS.namespaceBudget.name ? ['day', 'month'] : ['current_hour', 'previous_hour', 'current_day', 'previous_day', 'month_to_date'];
+      expect(allowed, metric).toContain(period);
+    }
   });
 
   describe('PromQL syntax (promtool check rules)', () => {
