@@ -249,17 +249,20 @@ export function describeBackfill(schema: SchemaId, kind: BackendKind): void {
       console.info(`[e2e ${schema} ${kind}] serve 24h window vs truth: worst ${(worst * 100).toFixed(4)} %`);
     });
 
-    it('serves, with its clock on an hour boundary, a 24h window equal to the sum of the report over those 24 hours', async () => {
-      // Node worker-1 is scraped on every hour boundary, so a service whose clock reads the anchor
-      // has its watermark exactly there: the 24h window is exactly the 24 hours before it. The report
-      // is run as of the same instant, so both read the same samples (the CLI report, run later, also
-      // sees the scrapes of worker-2 just after the anchor that close its last hour).
+    it('serves, with its watermark on an hour boundary, a 24h window equal to the sum of the report over those 24 hours', async () => {
+      // Node worker-1 is scraped on every hour boundary; the other node a little later in the interval.
+      // A service whose clock reads the other node's first scrape after the anchor has its settled
+      // watermark (the oldest of the nodes' newest samples) exactly on the anchor: the 24h window is
+      // exactly the 24 hours before it. The report is run as of the same instant, so both read the
+      // same samples.
       const at = history.anchor;
-      const pinned = await startService({ prometheusUrl: url, now: () => at });
+      const { scrapeIntervalSeconds, nodes } = history.scenario;
+      const clock = at + Math.max(...nodes.map((n) => (n.scrapePhaseMs / 1000) % scrapeIntervalSeconds));
+      const pinned = await startService({ prometheusUrl: url, now: () => clock });
       try {
         const metrics = await pinned.metrics();
         expect(single(metrics, WATERMARK_METRIC)).toBe(at);
-        const asOfAnchor = await reportAt(url, reportFrom, at, at);
+        const asOfAnchor = await reportAt(url, reportFrom, at, clock);
         const windows = perNamespace(metrics, WINDOW_METRIC, { window: '24h' });
         const sums = new Map<string, number>();
         for (const r of asOfAnchor) sums.set(r.namespace, (sums.get(r.namespace) ?? 0) + r.wattHours);
