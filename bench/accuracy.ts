@@ -186,7 +186,7 @@ export function accuracyRows(results: readonly RunResult[]): BenchRow[] {
   for (const r of results) {
     const size = `${r.hours} h, ${r.namespaceHours} namespace-hours`;
     rows.push({
-      name: `${r.schema} ${r.name}: mean |error| per namespace-hour`,
+      name: `${r.schema} ${r.name}: mean abs. error per namespace-hour`,
       figure: r.ledger.mean * 100,
       unit: '%',
       baseline: r.users.mean * 100,
@@ -194,7 +194,7 @@ export function accuracyRows(results: readonly RunResult[]): BenchRow[] {
       ...(r.name === 'churn' ? { goal: { text: '≤ 1/5 of baseline', met: r.ledger.mean <= r.users.mean / 5 } } : {}),
     });
     rows.push({
-      name: `${r.schema} ${r.name}: |total error|`,
+      name: `${r.schema} ${r.name}: abs. total error`,
       figure: Math.abs(r.ledger.total) * 100,
       unit: '%',
       baseline: Math.abs(r.users.total) * 100,
