@@ -3,7 +3,6 @@ import type { LedgerSnapshot } from '../core/types.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
-import { CounterJitterFilter } from './counter-jitter.js';
 import { FirstScrapeBaseline } from './first-scrape-baseline.js';
 import { ingestInSteps } from './ingest-in-steps.js';
 import type { KeplerReader } from './kepler-reader.js';
@@ -35,8 +34,7 @@ export interface PollerOptions {
  * later one reads from where the last successful read ended, minus the overlap (the ledger skips
  * what it has already accounted, so nothing counts twice). A failed poll keeps the ledger as it
  * is and the next one catches up. Polls never run concurrently. A target whose first stored scrape
- * comes after the origin gets that scrape as its baseline (see {@link FirstScrapeBaseline}); a backend's
- * rounding noise on counters is removed first (see {@link CounterJitterFilter}).
+ * comes after the origin gets that scrape as its baseline (see {@link FirstScrapeBaseline}).
  */
 export class Poller {
   private snapshotValue: LedgerSnapshot;
@@ -44,7 +42,6 @@ export class Poller {
   private backfilled = false;
   private overflowing = false;
   private readonly baseline: FirstScrapeBaseline;
-  private readonly jitter = new CounterJitterFilter();
 
   constructor(private readonly options: PollerOptions) {
     this.snapshotValue = buildSnapshot(options.ledger, options.labels, options.weights);
@@ -99,7 +96,7 @@ export class Poller {
           next = reader.read(...bounds(i + 1), signal);
           next.catch(() => undefined);
         }
-        const result = await ingestInSteps(ledger, this.baseline.apply(this.jitter.apply(batch)));
+        const result = await ingestInSteps(ledger, this.baseline.apply(batch));
         // Until a schema is detected nothing was read: the first read still starts at the origin.
         if (reader.activeSchemas.length > 0) this.readEnd = to;
         // Publish as we go, so a long backfill already shows what it has read, and let HTTP requests in

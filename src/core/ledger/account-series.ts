@@ -20,6 +20,15 @@ export function zeroCounts(): IngestCounts {
 }
 
 /**
+ * Largest drop of a counter, relative to its value, that is read-back noise rather than a reset.
+ * VictoriaMetrics stores values with about 12 significant digits and may return the same stored
+ * reading a few ulps apart from one query to the next (`12023.9138387`, then `12023.913838700002`);
+ * as Kepler counters often stay unchanged between scrapes, a later sample can read a hair lower than
+ * the one before. A real reset starts again near 0, far below this tolerance.
+ */
+export const READ_BACK_NOISE = 1e-9;
+
+/**
  * Accounts the samples of one series (in `slot` of `table`) and returns the new watermark.
  * `stale` is the watermark when the batch started: samples more than the series TTL behind it are
  * skipped, so re-reading an overlap never resurrects a series the TTL already dropped.
@@ -104,6 +113,13 @@ export function accountSeries(
       }
     } else if (isCounter) {
       let d = v - prevValue;
+      if (d < 0 && -d <= prevValue * READ_BACK_NOISE) {
+        // Not a reset: the same reading returned a few ulps lower (see READ_BACK_NOISE). Keep the
+        // higher value as the reference so the next delta is measured from it.
+        counts.accepted++;
+        prevTime = t;
+        continue;
+      }
       if (d < 0) {
         counts.resets++;
         d = v;
