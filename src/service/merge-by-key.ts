@@ -36,7 +36,7 @@ export class KeyMerger {
 function mergeGroup(group: readonly SeriesSamples[]): SeriesSamples {
   const points: [number, number][] = [];
   for (const s of group) for (let i = 0; i < s.timestamps.length; i++) points.push([s.timestamps[i] as number, s.values[i] as number]);
-  points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  points.sort(byTimeThenValue);
   const timestamps: number[] = [];
   const values: number[] = [];
   for (const [t, v] of points) {
@@ -48,4 +48,13 @@ function mergeGroup(group: readonly SeriesSamples[]): SeriesSamples {
   }
   // Equal keys imply equal group, node and component, so any member's descriptor will do.
   return { descriptor: (group[0] as SeriesSamples).descriptor, timestamps, values };
+}
+
+/** Time, then value with NaN (a staleness marker) first, so a real reading at the same instant wins. */
+function byTimeThenValue(a: readonly [number, number], b: readonly [number, number]): number {
+  if (a[0] !== b[0]) return a[0] - b[0];
+  const aNaN = Number.isNaN(a[1]);
+  const bNaN = Number.isNaN(b[1]);
+  if (aNaN || bNaN) return aNaN === bNaN ? 0 : aNaN ? -1 : 1;
+  return a[1] - b[1];
 }
