@@ -69,7 +69,7 @@ describe('energy-ledger serve (spawned) and SIGTERM', () => {
   });
 
   it('exits 0 within a few seconds of SIGTERM while its backfill waits on an unresponsive Prometheus', async () => {
-    prometheus.pause();
+    await prometheus.pause();
     try {
       const { serve, url } = await spawnServe();
       const ready = await fetch(`${url}/readyz`);

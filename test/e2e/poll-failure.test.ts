@@ -170,7 +170,7 @@ describe('poll failures against a real Prometheus', () => {
       await waitForData(service, cluster);
       const before = await scrape(service.url);
       const pausedAt = Date.now() / 1000;
-      prometheus.pause();
+      await prometheus.pause();
       await sleep(4);
       const midway = await scrape(service.url);
       await sleep(4);

@@ -217,7 +217,7 @@ describe('against a real Prometheus 2.42 only', () => {
       random: () => 0.5,
       retryBaseDelayMs: 100,
     });
-    prometheus.pause();
+    await prometheus.pause();
     const started = Date.now();
     try {
       const error = (await client.query('up', 1).catch((e: unknown) => e)) as PrometheusError;

@@ -15,10 +15,11 @@ describe('soak (bounded, loopback only)', () => {
     expect(result.errorLogLines).toEqual([]);
     expect(result.namespacesSeen).toBeGreaterThan(9000);
     // After warm-up (JIT, the 2 h retention; measured to level off by ~40 % of the run) the heap after
-    // GC stays level: the last five samples lie within 0.5 MiB. Without the cap it grows by ~1.8 KiB
-    // per namespace seen (measured: 25.1 → 33.6 MiB over the first 800 polls), and polls get slower.
+    // GC stays level: the last five samples (~1,000 polls, ~6,000 namespaces seen) lie within 1.5 MiB.
+    // Runs measured 0.3–0.8 MiB of spread there. A leak per namespace seen of 256 B would add ~1.5 MiB;
+    // without the cap the heap grows by ~1.8 KiB per namespace (25.1 → 33.6 MiB over 800 polls).
     const heap = result.heapMiB.slice(3);
     const figures = `heap MiB after GC: ${result.heapMiB.map((h) => h.toFixed(2)).join(', ')}`;
-    expect(Math.max(...heap) - Math.min(...heap), figures).toBeLessThan(0.5);
+    expect(Math.max(...heap) - Math.min(...heap), figures).toBeLessThan(1.5);
   }, 120_000);
 });

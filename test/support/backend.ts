@@ -11,8 +11,8 @@ export interface RunningBackend {
   stop(): Promise<void>;
   /** Sends a signal (default SIGKILL); terminating signals wait for the exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
-  /** SIGSTOP: the socket stays open but nothing answers (requests time out). */
-  pause(): void;
+  /** SIGSTOP, resolved once every thread has stopped: the socket stays open but nothing answers. */
+  pause(): Promise<void>;
   /** SIGCONT after `pause()`. */
   resume(): void;
   /** Stops (if running) and starts again on the same port and data dir; waits until ready. */

@@ -97,7 +97,7 @@ describe('startPrometheus', () => {
     try {
       expect(await waitFor(() => instantValue(prometheus.url, 'harness_target_joules_total'), 15_000, 200)).toBe('7');
 
-      prometheus.pause();
+      await prometheus.pause();
       const paused = await fetch(`${prometheus.url}/-/ready`, { signal: AbortSignal.timeout(300) }).then(
         () => 'answered',
         (error: Error) => error.name,

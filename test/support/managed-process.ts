@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const LOG_TAIL_CHARS = 8_000;
 
@@ -61,6 +62,21 @@ export class ManagedProcess {
     if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') await this.exited;
   }
 
+  /**
+   * SIGSTOP, resolving once every thread of the process is stopped: the signal is delivered
+   * asynchronously, and a thread still running could answer a request sent right after it.
+   */
+  async pause(): Promise<void> {
+    const pid = this.child?.pid;
+    if (!this.running || pid === undefined) return;
+    this.child!.kill('SIGSTOP');
+    const deadline = Date.now() + 5000;
+    while (!allThreadsStopped(pid)) {
+      if (Date.now() > deadline) throw new Error(`process ${pid} did not stop within 5 s of SIGSTOP`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running || this.child === undefined) return;
@@ -74,5 +90,17 @@ export class ManagedProcess {
   /** Resolves with the exit code once the process exits. */
   waitExit(): Promise<number | null> {
     return this.exited;
+  }
+}
+
+/** Whether every thread of `pid` is in the stopped state (`T`) per /proc. */
+function allThreadsStopped(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).every((tid) => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return /\) T /.test(stat);
+    });
+  } catch {
+    return false;
   }
 }

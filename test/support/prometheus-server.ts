@@ -88,7 +88,7 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
       await rm(tempDir, { recursive: true, force: true });
     },
     kill: (signal) => proc.kill(signal),
-    pause: () => void proc.kill('SIGSTOP'),
+    pause: () => proc.pause(),
     resume: () => void proc.kill('SIGCONT'),
     async restart() {
       await proc.stop();

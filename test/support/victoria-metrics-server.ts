@@ -65,7 +65,7 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions 
       await rm(tempDir, { recursive: true, force: true });
     },
     kill: (signal) => proc.kill(signal),
-    pause: () => void proc.kill('SIGSTOP'),
+    pause: () => proc.pause(),
     resume: () => void proc.kill('SIGCONT'),
     async restart() {
       await proc.stop();
