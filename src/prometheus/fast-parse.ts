@@ -30,16 +30,13 @@ class Unsupported extends Error {}
  * uses the strict JSON.parse path, which produces the proper error.
  */
 export function fastParse(body: Buffer): FastParsed | undefined {
-  try {
+  return unlessUnsupported(() => {
     const steps = new Scanner(body).envelope();
     for (;;) {
       const step = steps.next();
       if (step.done === true) return step.value;
     }
-  } catch (error) {
-    if (error instanceof Unsupported || error instanceof SyntaxError) return undefined;
-    throw error;
-  }
+  });
 }
 
 /**
@@ -47,7 +44,7 @@ export function fastParse(body: Buffer): FastParsed | undefined {
  * run for `budgetMs`, so parsing a 100 MB body does not stall the event loop for hundreds of ms.
  */
 export async function fastParseYielding(body: Buffer, pause: () => Promise<unknown>, budgetMs = 10): Promise<FastParsed | undefined> {
-  try {
+  return unlessUnsupported(async () => {
     const steps = new Scanner(body).envelope();
     let since = performance.now();
     for (let n = 1; ; n++) {
@@ -58,9 +55,22 @@ export async function fastParseYielding(body: Buffer, pause: () => Promise<unkno
         since = performance.now();
       }
     }
-  } catch (error) {
+  });
+}
+
+/** Runs `parse`, turning "this body needs the strict path" (unsupported or malformed input) into undefined. */
+function unlessUnsupported<T>(parse: () => Promise<T>): Promise<T | undefined>;
+function unlessUnsupported<T>(parse: () => T): T | undefined;
+function unlessUnsupported<T>(parse: () => T | Promise<T>): T | undefined | Promise<T | undefined> {
+  const fallback = (error: unknown): undefined => {
     if (error instanceof Unsupported || error instanceof SyntaxError) return undefined;
     throw error;
+  };
+  try {
+    const result = parse();
+    return result instanceof Promise ? result.catch(fallback) : result;
+  } catch (error) {
+    return fallback(error);
   }
 }
 
