@@ -1,29 +1,7 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext, CommandImplementations, ReportRequest } from '../../src/cli/commands.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-
-/** An in-memory process: captured output, a given environment, a shutdown signal the test controls. */
-function memoryIo(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const logs: string[] = [];
-  const shutdown = new AbortController();
-  const io: CliIo = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    env,
-    shutdownSignal: () => shutdown.signal,
-    logDestination: new Writable({
-      write(chunk, _encoding, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    }),
-  };
-  return { io, shutdown, stdout: () => out.join(''), stderr: () => err.join(''), logs: () => logs.join('') };
-}
+import { memoryIo } from '../support/memory-io.js';
 
 describe('commands hand a validated config to the registered implementation', () => {
   it('passes serve the layered config, a logger and the shutdown signal, and exits 0 when it returns', async () => {

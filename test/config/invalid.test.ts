@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/index.js';
-
-/** Loads `text` as config.yaml and returns the problems it was rejected with. */
-function problemsOf(text: string): readonly string[] {
-  try {
-    loadConfig({ file: { text, name: 'config.yaml' } });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+import { configErrorOf, problemsOf } from '../support/config-rejection.js';
 
 describe('invalid configuration files (one mistake each)', () => {
   it.each([
@@ -82,7 +71,7 @@ describe('invalid configuration files (one mistake each)', () => {
     ['a PUE below 1', 'carbon: { intensity_g_per_kwh: 1, pue: 0.9 }\n', 'config.yaml:1:40: carbon.pue: must be at least 1, got the number 0.9'],
     ['a carbon intensity schedule of 23 hours', `carbon: { schedule_g_per_kwh: [${new Array(23).fill(1).join(', ')}] }\n`, 'config.yaml:1:31: carbon.schedule_g_per_kwh: must list 24 values (local hours 0 to 23), got 23'],
     ['a price both constant and scheduled', `cost: { price_per_kwh: 1, schedule_per_kwh: [${new Array(24).fill(1).join(', ')}] }\n`, 'config.yaml:1:7: cost: set only one of price_per_kwh, schedule_per_kwh'],
-    ['carbon without an intensity', 'carbon: { pue: 1.2 }\n', 'config.yaml:1:9: carbon: needs intensity_g_per_kwh, schedule_g_per_kwh or intensity_selector'],
+    ['carbon without an intensity', 'carbon: { pue: 1.2 }\n', 'config.yaml:1:9: carbon: needs intensity_g_per_kwh, schedule_g_per_kwh, intensity_selector or intensity_query'],
     [
       'a retention shorter than the longest window + 1h',
       'retention: 24h\nbackfill: 20h\n',
@@ -121,14 +110,7 @@ describe('invalid configuration files (one mistake each)', () => {
   });
 
   it('puts the count and every problem in the error message', () => {
-    const error = (() => {
-      try {
-        loadConfig({ file: { text: 'interval: 5x\nlisten: 1\n', name: 'c.yaml' } });
-      } catch (e) {
-        return e as ConfigError;
-      }
-      throw new Error('expected a ConfigError');
-    })();
+    const error = configErrorOf({ file: { text: 'interval: 5x\nlisten: 1\n', name: 'c.yaml' } });
     expect(error.message).toBe(
       'failed to load configuration: 2 problems:\n' +
         '  c.yaml:1:11: interval: "5x" is not a duration: unknown unit "x" (use y, w, d, h, m, s or ms)\n' +

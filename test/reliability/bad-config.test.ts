@@ -1,34 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CommandImplementations } from '../../src/cli/commands.js';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { configFiles, rejectionOf } from '../support/config-rejection.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'energy-ledger-bad-config-'));
-
-function file(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-
-function memoryIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    env: {},
-    shutdownSignal: () => new AbortController().signal,
-    logDestination: new Writable({ write: (_c, _e, done) => done() }),
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+const files = configFiles('bad-config');
+const MISSING = 'a file that does not exist';
 
 /** A YAML "billion laughs": nine levels of nine aliases each. */
 function aliasBomb(): string {
@@ -52,8 +29,13 @@ const CASES: [string, string | Buffer, (path: string) => string][] = [
     Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08]), Buffer.from('A'.repeat(100))]),
     (p) => `${p}: expected a mapping of keys to values, got "\\u001f\ufffd\\b${'A'.repeat(57)}"… (103 characters)`,
   ],
-  ['a file that does not exist', '', () => `${join(dir, 'missing.yaml')}: failed to read config file: no such file`],
+  [MISSING, '', () => `${files.path('missing.yaml')}: failed to read config file: no such file`],
 ];
+
+/** The path of a case's config file: written from its content, or left absent for the missing-file case. */
+function configFileOf(name: string, content: string | Buffer): string {
+  return name === MISSING ? files.path('missing.yaml') : files.write(`${name.replace(/\W+/g, '-')}.yaml`, content);
+}
 
 const neverServe: CommandImplementations = {
   serve: async () => async () => {
@@ -63,25 +45,20 @@ const neverServe: CommandImplementations = {
 
 describe('bad configuration through the command line: exact message, exit 2, nothing started', () => {
   it.each(CASES)('check-config rejects %s', async (name, content, message) => {
-    const path = name === 'a file that does not exist' ? join(dir, 'missing.yaml') : file(`${name.replace(/\W+/g, '-')}.yaml`, content);
-    const { io, stdout, stderr } = memoryIo();
-    expect(await main(['check-config', path], io)).toBe(2);
-    expect(stdout()).toBe('');
+    const path = configFileOf(name, content);
     // check-config reports an unreadable file on its own, without the problem count.
-    const count = name === 'a file that does not exist' ? '' : `${path}: 1 problem\n`;
-    expect(stderr()).toBe(`${message(path)}\n${count}`);
+    const count = name === MISSING ? '' : `${path}: 1 problem\n`;
+    expect(await rejectionOf(['check-config', path])).toBe(`${message(path)}\n${count}`);
   });
 
   it.each(CASES)('serve --config rejects %s before starting', async (name, content, message) => {
-    const path = name === 'a file that does not exist' ? join(dir, 'missing.yaml') : file(`${name.replace(/\W+/g, '-')}.yaml`, content);
-    const { io, stderr } = memoryIo();
-    expect(await main(['serve', '--config', path], io, neverServe)).toBe(2);
-    expect(stderr()).toBe(`energy-ledger serve: invalid configuration (1 problem):\n  ${message(path)}\n`);
+    const path = configFileOf(name, content);
+    expect(await rejectionOf(['serve', '--config', path], neverServe)).toBe(`energy-ledger serve: invalid configuration (1 problem):\n  ${message(path)}\n`);
   });
 
   it('exits 2 from a real process for serve --config with a bad file, before binding any port', () => {
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    const path = file('spawned.yaml', 'listen: 127.0.0.1:1\ninterval: soon\n');
+    const path = files.write('spawned.yaml', 'listen: 127.0.0.1:1\ninterval: soon\n');
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ENERGY_LEDGER_')));
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--config', path], { cwd: root, env, encoding: 'utf8', timeout: 30_000 });
     expect(run.status).toBe(2);

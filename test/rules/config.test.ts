@@ -1,45 +1,11 @@
-import { Writable } from 'node:stream';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
-import { ConfigError, DEFAULT_RULES, loadConfig } from '../../src/config/index.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULES, loadConfig } from '../../src/config/index.js';
 import { RULE_FILES, generateRuleFiles, rulesOf } from '../../src/rules/index.js';
+import { configFiles, problemsOf, rejectionOf, runCli } from '../support/config-rejection.js';
 
-function problemsOf(text: string): readonly string[] {
-  try {
-    loadConfig({ file: { text, name: 'config.yaml' } });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
-
-function memoryIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    env: {},
-    shutdownSignal: () => new AbortController().signal,
-    logDestination: new Writable({ write: (_chunk, _encoding, done) => done() }),
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
-
-const temps: string[] = [];
-afterAll(async () => {
-  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'energy-ledger-rules-cli-'));
-  temps.push(dir);
-  return dir;
-}
+const files = configFiles('rules-cli');
 
 describe('the rules: section of the configuration', () => {
   it('is optional: without it the generator uses the documented defaults', () => {
@@ -123,14 +89,12 @@ describe('the rules: section of the configuration', () => {
 
 describe('energy-ledger rules', () => {
   it('writes the rule file, its tests and the PrometheusRule generated from the config into --out', async () => {
-    const dir = await tempDir();
-    const configFile = path.join(dir, 'config.yaml');
     const text = 'rules:\n  hourly_threshold_wh: 42\n  prometheus_rule: { labels: { release: kube-prometheus-stack } }\n';
-    await writeFile(configFile, text);
-    const out = path.join(dir, 'out', 'nested');
-    const { io, stderr } = memoryIo();
-    expect(await main(['rules', '--config', configFile, '--out', out], io)).toBe(0);
-    expect(stderr()).toBe('');
+    const configFile = files.write('config.yaml', text);
+    const out = files.path(path.join('generated', 'nested'));
+    const run = await runCli(['rules', '--config', configFile, '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
     const expected = generateRuleFiles(loadConfig({ file: { text, name: configFile } }));
     for (const key of ['rules', 'tests', 'prometheusRule'] as const) {
       expect(await readFile(path.join(out, RULE_FILES[key]), 'utf8')).toBe(expected[key]);
@@ -139,13 +103,10 @@ describe('energy-ledger rules', () => {
   });
 
   it('exits 2 naming the key when the rules section is invalid, and writes nothing', async () => {
-    const dir = await tempDir();
-    const configFile = path.join(dir, 'bad.yaml');
-    await writeFile(configFile, 'rules:\n  namespaces:\n    shop: { hourly_threshold_wh: -3 }\n');
-    const out = path.join(dir, 'out');
-    const { io, stderr } = memoryIo();
-    expect(await main(['rules', '--config', configFile, '--out', out], io)).toBe(2);
-    expect(stderr()).toContain(`${configFile}:3:34: rules.namespaces.shop.hourly_threshold_wh: must be greater than 0, got the number -3`);
+    const configFile = files.write('bad.yaml', 'rules:\n  namespaces:\n    shop: { hourly_threshold_wh: -3 }\n');
+    const out = files.path('refused');
+    const stderr = await rejectionOf(['rules', '--config', configFile, '--out', out]);
+    expect(stderr).toContain(`${configFile}:3:34: rules.namespaces.shop.hourly_threshold_wh: must be greater than 0, got the number -3`);
     await expect(readFile(path.join(out, RULE_FILES.rules), 'utf8')).rejects.toThrow('ENOENT');
   });
 });
