@@ -45,14 +45,14 @@ export function scheduleWeight(name: string, perKwh: number | readonly number[],
 /** The weights the config asks for: carbon (g CO2e, intensity × PUE) and cost (price per kWh). */
 export function configuredWeights(
   config: { readonly carbon?: CarbonConfig; readonly cost?: CostConfig; readonly timezone: string },
-  /** Intensities read from Prometheus, when `carbon.intensity_selector` is set. */
+  /** Intensities read from Prometheus, when `carbon.intensity_selector` or `carbon.intensity_query` is set. */
   read?: { weight(name: string, pue: number): HourWeight },
 ): HourWeight[] {
   const out: HourWeight[] = [];
   const { carbon, cost, timezone } = config;
   const intensity = carbon?.intensityGPerKwh ?? carbon?.scheduleGPerKwh;
   if (intensity !== undefined) out.push(scheduleWeight(CARBON_GRAMS, intensity, carbon?.pue ?? 1, timezone));
-  else if (carbon?.intensitySelector !== undefined && read !== undefined) out.push(read.weight(CARBON_GRAMS, carbon.pue ?? 1));
+  else if ((carbon?.intensitySelector ?? carbon?.intensityQuery) !== undefined && read !== undefined) out.push(read.weight(CARBON_GRAMS, carbon?.pue ?? 1));
   const price = cost?.pricePerKwh ?? cost?.schedulePerKwh;
   if (price !== undefined) out.push(scheduleWeight(COST, price, 1, timezone));
   return out;

@@ -249,6 +249,23 @@ const seriesSelector = z
   .string({ error: wrongType('a series selector such as grid_intensity_carbon_average{region="FR"}') })
   .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})?$/, { error: (issue) => `expected a metric name with optional {matchers}, got ${got(issue)}` });
 
+/** A PromQL expression giving g/kWh, e.g. `avg(grid_intensity_carbon_average{region=~"FR|DE"}) * 1.05`. */
+const promqlExpression = z
+  .string({ error: wrongType('a PromQL expression such as avg(grid_intensity_carbon_average{region=~"FR|DE"})') })
+  .refine((text) => text.trim() !== '', { error: 'must not be empty' });
+
+/** How often the expression is evaluated within each hour: a step that divides 1h evenly. */
+const queryStep = duration().refine((s) => s <= 3600 && 3600 % s === 0, {
+  error: (issue) => `must divide 1h evenly (so that every hour has as many evaluations), got ${typeof issue.input === 'number' ? formatDuration(issue.input) : got(issue)}`,
+});
+
+/** `carbon.query_step` belongs with `carbon.intensity_query`. */
+function stepNeedsQuery(value: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (value.query_step !== undefined && value.intensity_query === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'only applies to intensity_query', path: ['query_step'], input: value.query_step });
+  }
+}
+
 /** A check that exactly one of alternative keys of a mapping is set. */
 function exactlyOne(...keys: string[]) {
   const list = `${keys.slice(0, -1).join(', ')} or ${keys.at(-1)}`;
@@ -278,8 +295,13 @@ export const TOP_LEVEL = {
     intensity_g_per_kwh: number({ min: 0 }).optional(),
     schedule_g_per_kwh: hourly.optional(),
     intensity_selector: seriesSelector.optional(),
+    intensity_query: promqlExpression.optional(),
+    query_step: queryStep.optional(),
     pue: number({ min: 1 }).optional(),
-  }).superRefine(exactlyOne('intensity_g_per_kwh', 'schedule_g_per_kwh', 'intensity_selector')).optional(),
+  })
+    .superRefine(exactlyOne('intensity_g_per_kwh', 'schedule_g_per_kwh', 'intensity_selector', 'intensity_query'))
+    .superRefine(stepNeedsQuery)
+    .optional(),
   cost: mapping({
     price_per_kwh: number({ min: 0 }).optional(),
     schedule_per_kwh: hourly.optional(),

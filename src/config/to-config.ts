@@ -50,7 +50,16 @@ export function toConfig(parsed: ParsedConfig): Config {
     maxNamespaces: parsed.max_namespaces,
     unattributed: parsed.unattributed,
     logLevel: parsed.log_level,
-    carbon: parsed.carbon && defined({ intensityGPerKwh: parsed.carbon.intensity_g_per_kwh, scheduleGPerKwh: parsed.carbon.schedule_g_per_kwh, intensitySelector: parsed.carbon.intensity_selector, pue: parsed.carbon.pue }),
+    carbon:
+      parsed.carbon &&
+      defined({
+        intensityGPerKwh: parsed.carbon.intensity_g_per_kwh,
+        scheduleGPerKwh: parsed.carbon.schedule_g_per_kwh,
+        intensitySelector: parsed.carbon.intensity_selector,
+        intensityQuery: parsed.carbon.intensity_query,
+        queryStepSeconds: parsed.carbon.query_step,
+        pue: parsed.carbon.pue,
+      }),
     cost: parsed.cost && defined({ pricePerKwh: parsed.cost.price_per_kwh, schedulePerKwh: parsed.cost.schedule_per_kwh, currency: parsed.cost.currency }),
     budgets:
       parsed.budgets && Object.fromEntries(Object.entries(parsed.budgets).map(([ns, b]) => [ns, defined({ dailyWh: b.daily_wh, monthlyWh: b.monthly_wh })])),

@@ -79,13 +79,17 @@ export interface KeplerConfig {
   readonly maxSeriesPowerWatts: number;
 }
 
-/** Grid carbon intensity (exactly one of a constant or a 24-hour local schedule) and the PUE factor (default 1). */
+/** Grid carbon intensity (exactly one of a constant, a 24-hour local schedule, a series selector or a PromQL expression) and the PUE factor (default 1). */
 export interface CarbonConfig {
   readonly intensityGPerKwh?: number;
   /** g CO2e per kWh for local hours 0–23 of `timezone`. */
   readonly scheduleGPerKwh?: readonly number[];
   /** Series selector read from the same Prometheus (g/kWh), averaged per clock hour. */
   readonly intensitySelector?: string;
+  /** PromQL expression evaluated by the same Prometheus (g/kWh) every `queryStepSeconds`, averaged per clock hour. */
+  readonly intensityQuery?: string;
+  /** Step of the `intensityQuery` evaluations (default 60). */
+  readonly queryStepSeconds?: number;
   readonly pue?: number;
 }
 

@@ -118,6 +118,7 @@ describe('examples/config.example.yaml', () => {
       'retention', 'windows', 'group_by', 'timezone', 'kepler', 'schema', 'sample_period', 'components', 'modes',
       'max_series_power_watts', 'max_namespaces', 'log_level', 'carbon', 'intensity_g_per_kwh', 'pue', 'cost',
       'price_per_kwh', 'currency', 'schedule_g_per_kwh', 'schedule_per_kwh', 'budgets', 'daily_wh', 'monthly_wh', 'intensity_selector',
+      'intensity_query', 'query_step',
     ];
     for (const key of keys) expect(text).toMatch(new RegExp(`^\\s*(#\\s*)?${key}:`, 'm'));
   });

@@ -1,0 +1,75 @@
+/**
+ * Grid intensity per clock hour, from samples read from Prometheus (a series selector's raw samples
+ * or an expression's evaluations): the mean of each hour, with a fallback for hours without any.
+ */
+import { HOUR_SECONDS, type HourWeight } from '../core/ledger/index.js';
+import type { RawSeries } from '../core/types.js';
+
+/** Hours older than this before the last read are forgotten (the ledger keeps 63 days of day totals). */
+const KEEP_SECONDS = 62 * 24 * HOUR_SECONDS;
+
+/** What the service refreshes every interval and weights the ledger's watt-hours with. */
+export interface IntensityReader {
+  /** Reads the hours of `(now − hours, now]` (hour-aligned start) again. */
+  refresh(now: number, hours: number, signal?: AbortSignal): Promise<void>;
+  /** The carbon weight, g per Wh. */
+  weight(name: string, pue: number): HourWeight;
+}
+
+/** Hour start of the clock hour holding `t`: the hour starting at h holds the samples in (h, h + 1 h]. */
+export function hourOfSample(t: number): number {
+  return (Math.ceil(t / HOUR_SECONDS) - 1) * HOUR_SECONDS;
+}
+
+/** g/kWh per clock hour, the mean of the samples of that hour (over every series). */
+export class HourlyIntensity {
+  private readonly hourly = new Map<number, number>();
+
+  /**
+   * Sets each hour that has finite samples in `(start, ∞)` to their mean (over every series), keeps
+   * the other hours, and forgets hours long before `start`. `start` must be an hour start, so that
+   * every hour set is read whole.
+   */
+  record(series: readonly RawSeries[], start: number): void {
+    const sums = new Map<number, { sum: number; n: number }>();
+    for (const s of series) {
+      for (let i = 0; i < s.timestamps.length; i++) {
+        const t = s.timestamps[i] as number;
+        const v = s.values[i] as number;
+        if (t <= start || !Number.isFinite(v)) continue;
+        const h = hourOfSample(t);
+        const acc = sums.get(h) ?? { sum: 0, n: 0 };
+        acc.sum += v;
+        acc.n += 1;
+        sums.set(h, acc);
+      }
+    }
+    for (const [h, { sum, n }] of sums) this.hourly.set(h, sum / n);
+    for (const h of this.hourly.keys()) if (h < start - KEEP_SECONDS) this.hourly.delete(h);
+  }
+
+  /** g/kWh of the hour starting at `hourStart`: its own mean, else the latest earlier hour's, else the earliest known; NaN when nothing is known. */
+  intensity(hourStart: number): number {
+    const own = this.hourly.get(hourStart);
+    if (own !== undefined) return own;
+    let earlier: [number, number] | undefined;
+    let earliest: [number, number] | undefined;
+    for (const [h, v] of this.hourly) {
+      if (h < hourStart && (earlier === undefined || h > earlier[0])) earlier = [h, v];
+      if (earliest === undefined || h < earliest[0]) earliest = [h, v];
+    }
+    return (earlier ?? earliest)?.[1] ?? Number.NaN;
+  }
+
+  /** The carbon weight, g per Wh: intensity × `pue` ÷ 1000; days past the hour retention at the mean of the known hours. */
+  weight(name: string, pue: number): HourWeight {
+    return {
+      name,
+      perWattHour: (h) => (this.intensity(h) * pue) / 1000,
+      perWattHourOfDay: () => {
+        const values = [...this.hourly.values()];
+        return values.length === 0 ? Number.NaN : (values.reduce((a, b) => a + b, 0) / values.length) * (pue / 1000);
+      },
+    };
+  }
+}
