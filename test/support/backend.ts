@@ -1,3 +1,7 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from './free-port.js';
 import { ManagedProcess } from './managed-process.js';
 import { waitFor } from './wait-for.js';
 
@@ -19,6 +23,55 @@ export interface RunningBackend {
   restart(): Promise<void>;
   /** Last few KB of the process output. */
   log(): string;
+}
+
+/** Where a backend keeps its files: a fresh temp dir (removed on stop) and the storage dir inside it, or `storageDir`. */
+export async function backendDirs(prefix: string, storageDir?: string): Promise<{ tempDir: string; dataDir: string }> {
+  const tempDir = await mkdtemp(path.join(tmpdir(), `energy-ledger-${prefix}-`));
+  const dataDir = storageDir ?? path.join(tempDir, 'data');
+  await mkdir(dataDir, { recursive: true });
+  return { tempDir, dataDir };
+}
+
+/** What {@link launchBackend} runs. */
+export interface BackendLaunch {
+  readonly binary: string;
+  /** From {@link backendDirs}; the process runs in `tempDir`, which is removed on stop and on a failed start. */
+  readonly dirs: { readonly tempDir: string; readonly dataDir: string };
+  /** The command-line arguments for listening on `address` (`127.0.0.1:<free port>`). */
+  args(address: string): readonly string[];
+  /** The path that answers 200 once the backend is ready, e.g. `/-/ready`. */
+  readonly readyPath: string;
+}
+
+/** Starts a backend on a free port of 127.0.0.1, waits until it is ready, and returns its handles. */
+export async function launchBackend({ binary, dirs, args, readyPath }: BackendLaunch): Promise<RunningBackend> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = new ManagedProcess(binary, args(`127.0.0.1:${port}`), dirs.tempDir);
+  const removeTempDir = (): Promise<void> => rm(dirs.tempDir, { recursive: true, force: true });
+  try {
+    await startAndWaitReady(proc, url + readyPath);
+  } catch (error) {
+    await removeTempDir();
+    throw error;
+  }
+  return {
+    url,
+    dataDir: dirs.dataDir,
+    async stop() {
+      await proc.stop();
+      await removeTempDir();
+    },
+    kill: (signal) => proc.kill(signal),
+    pause: () => proc.pause(),
+    resume: () => void proc.kill('SIGCONT'),
+    async restart() {
+      await proc.stop();
+      await startAndWaitReady(proc, url + readyPath);
+    },
+    log: () => proc.log,
+  };
 }
 
 /** Starts `proc` and waits until `readyUrl` answers 200, failing early (with the log) if it exits. */

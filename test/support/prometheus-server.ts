@@ -1,12 +1,9 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { requireBinary } from './binary.js';
-import { startAndWaitReady, type RunningBackend } from './backend.js';
+import { backendDirs, launchBackend, type RunningBackend } from './backend.js';
 import { createBlocksFromOpenMetrics } from './blocks.js';
-import { freePort } from './free-port.js';
-import { ManagedProcess } from './managed-process.js';
 
 /** Options of {@link startPrometheus}. */
 export interface StartPrometheusOptions {
@@ -40,11 +37,9 @@ export interface StartPrometheusOptions {
  */
 export async function startPrometheus(options: StartPrometheusOptions = {}): Promise<RunningBackend> {
   const binary = requireBinary('prometheus', 'prometheus');
-  const tempDir = await mkdtemp(path.join(tmpdir(), 'energy-ledger-prometheus-'));
-  const dataDir = options.storageDir ?? path.join(tempDir, 'data');
-  await mkdir(dataDir, { recursive: true });
+  const dirs = await backendDirs('prometheus', options.storageDir);
   const interval = options.scrapeInterval ?? '1s';
-  const configFile = path.join(tempDir, 'prometheus.yml');
+  const configFile = path.join(dirs.tempDir, 'prometheus.yml');
   await writeFile(
     configFile,
     stringify({
@@ -53,47 +48,19 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
       ...(options.ruleFiles === undefined ? {} : { rule_files: options.ruleFiles }),
     }),
   );
-  if (options.blocksFrom !== undefined) await createBlocksFromOpenMetrics(options.blocksFrom, dataDir);
-
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const proc = new ManagedProcess(
+  if (options.blocksFrom !== undefined) await createBlocksFromOpenMetrics(options.blocksFrom, dirs.dataDir);
+  return launchBackend({
     binary,
-    [
+    dirs,
+    readyPath: '/-/ready',
+    args: (address) => [
       `--config.file=${configFile}`,
-      `--storage.tsdb.path=${dataDir}`,
+      `--storage.tsdb.path=${dirs.dataDir}`,
       `--storage.tsdb.retention.time=${options.retention ?? '30d'}`,
-      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.listen-address=${address}`,
       '--web.enable-admin-api',
       '--log.level=warn',
       ...(options.extraArgs ?? []),
     ],
-    tempDir,
-  );
-  const start = async (): Promise<void> => {
-    try {
-      await startAndWaitReady(proc, `${url}/-/ready`);
-    } catch (error) {
-      await rm(tempDir, { recursive: true, force: true });
-      throw error;
-    }
-  };
-  await start();
-
-  return {
-    url,
-    dataDir,
-    async stop() {
-      await proc.stop();
-      await rm(tempDir, { recursive: true, force: true });
-    },
-    kill: (signal) => proc.kill(signal),
-    pause: () => proc.pause(),
-    resume: () => void proc.kill('SIGCONT'),
-    async restart() {
-      await proc.stop();
-      await startAndWaitReady(proc, `${url}/-/ready`);
-    },
-    log: () => proc.log,
-  };
+  });
 }

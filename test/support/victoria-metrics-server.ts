@@ -1,11 +1,8 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { requireBinary } from './binary.js';
-import { startAndWaitReady, type RunningBackend } from './backend.js';
-import { freePort } from './free-port.js';
-import { ManagedProcess } from './managed-process.js';
+import { backendDirs, launchBackend, type RunningBackend } from './backend.js';
 
 /** Options of {@link startVictoriaMetrics}. */
 export interface StartVictoriaMetricsOptions {
@@ -31,11 +28,9 @@ export interface RunningVictoriaMetrics extends RunningBackend {
  */
 export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions = {}): Promise<RunningVictoriaMetrics> {
   const binary = requireBinary('victoria-metrics', 'victoria-metrics');
-  const tempDir = await mkdtemp(path.join(tmpdir(), 'energy-ledger-vm-'));
-  const dataDir = path.join(tempDir, 'data');
-  await mkdir(dataDir, { recursive: true });
+  const dirs = await backendDirs('vm');
   const args = [
-    `-storageDataPath=${dataDir}`,
+    `-storageDataPath=${dirs.dataDir}`,
     '-retentionPeriod=1y',
     '-search.latencyOffset=0s',
     '-search.disableCache',
@@ -43,37 +38,18 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions 
     '-loggerLevel=WARN',
   ];
   if (options.scrapeConfigs !== undefined) {
-    const configFile = path.join(tempDir, 'scrape.yml');
+    const configFile = path.join(dirs.tempDir, 'scrape.yml');
     const interval = options.scrapeInterval ?? '1s';
     await writeFile(configFile, stringify({ global: { scrape_interval: interval }, scrape_configs: options.scrapeConfigs }));
     args.push(`-promscrape.config=${configFile}`);
   }
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const proc = new ManagedProcess(binary, [`-httpListenAddr=127.0.0.1:${port}`, ...args, ...(options.extraArgs ?? [])], tempDir);
-  try {
-    await startAndWaitReady(proc, `${url}/health`);
-  } catch (error) {
-    await rm(tempDir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    url,
-    dataDir,
-    async stop() {
-      await proc.stop();
-      await rm(tempDir, { recursive: true, force: true });
-    },
-    kill: (signal) => proc.kill(signal),
-    pause: () => proc.pause(),
-    resume: () => void proc.kill('SIGCONT'),
-    async restart() {
-      await proc.stop();
-      await startAndWaitReady(proc, `${url}/health`);
-    },
-    log: () => proc.log,
-    importPrometheusText: (text) => importPrometheusText(url, text),
-  };
+  const backend = await launchBackend({
+    binary,
+    dirs,
+    readyPath: '/health',
+    args: (address) => [`-httpListenAddr=${address}`, ...args, ...(options.extraArgs ?? [])],
+  });
+  return { ...backend, importPrometheusText: (text) => importPrometheusText(backend.url, text) };
 }
 
 /**
