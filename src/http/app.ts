@@ -1,19 +1,23 @@
 /**
  * The HTTP surface: `/metrics`, `/healthz`, `/readyz`, a landing page and a read-only JSON API.
- * `createApp` only builds the express app; `listen` (re-exported here) binds it.
+ * `createApp` only builds the request listener (plain `/metrics` scrapes on a fast path in front of
+ * the express app); `listen` (re-exported here) binds it.
  */
+import type { IncomingMessage } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { HourRow, LedgerSnapshot } from '../core/types.js';
 import type { KeplerSchemaInfo } from '../exposition/health.js';
-import { PROMETHEUS_CONTENT_TYPE } from '../exposition/text-format.js';
+import type { Authorize } from './auth.js';
+import { createMetricsFastPath } from './metrics-fast-path.js';
+import { hasBody, MAX_QUERY_LENGTH, queryTooLong } from './request-limits.js';
+import { sendMetrics, type HttpHandler, type MetricsBody } from './respond.js';
 import { hoursJson, namespacesJson, nodesJson } from './api-json.js';
 import { chartFromHour, HOURS_SHOWN, renderStatusPage } from './status-page.js';
 import { parseTime, TimeError } from '../core/time.js';
 
 export { listen, parseHostPort, ListenError, type Listening } from './listen.js';
-
-/** A `/metrics` body: text, bytes, or byte chunks written in order (no copy of a cached chunk). */
-export type MetricsBody = string | Uint8Array | readonly Uint8Array[];
+export { MAX_QUERY_LENGTH } from './request-limits.js';
+export type { HttpHandler, MetricsBody } from './respond.js';
 
 /** Readiness with the reason `/readyz` reports when not ready. */
 export interface Readiness {
@@ -50,18 +54,23 @@ export interface AppDeps {
   /** Wall clock, unix seconds, for the status page's ages (default `Date.now()`). */
   readonly now?: () => number;
   /** Called with errors that become a 500 (for logging). */
-  readonly onError?: (err: unknown, req: Request) => void;
-  /** Authentication in front of every endpoint but the probes (see `createAuthGuard`). */
-  readonly auth?: (req: Request, res: Response, next: NextFunction) => void;
+  readonly onError?: (err: unknown, req: IncomingMessage) => void;
+  /**
+   * Authentication in front of every endpoint but the probes (see `createAuthGuard`). A middleware
+   * without `authorize` still guards everything, but `/metrics` then goes through Express.
+   */
+  readonly auth?: ((req: Request, res: Response, next: NextFunction) => void) & { readonly authorize?: Authorize };
 }
-
-/** Longest query string accepted (bytes after `?`); longer gets 414. */
-export const MAX_QUERY_LENGTH = 2048;
 
 const HOURS_PARAMS = new Set(['from', 'to', 'namespace']);
 
-/** Builds the express app (no listening socket). */
-export function createApp(deps: AppDeps): Express {
+/** Builds the request listener (no listening socket): plain `GET`/`HEAD /metrics` on a fast path, the rest through Express. */
+export function createApp(deps: AppDeps): HttpHandler {
+  return createMetricsFastPath(deps, createExpressApp(deps));
+}
+
+/** Builds the express app alone; it answers everything `createApp` does, `/metrics` included, only slower. */
+export function createExpressApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -69,9 +78,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.auth !== undefined) app.use(deps.auth);
 
   app.get('/metrics', async (_req, res) => {
-    const body = await deps.metrics();
-    res.status(200).set('Content-Type', PROMETHEUS_CONTENT_TYPE).set('Cache-Control', 'no-store');
-    sendChunks(res, typeof body === 'string' || body instanceof Uint8Array ? [body] : body);
+    sendMetrics(res, await deps.metrics());
   });
 
   app.get('/healthz', (_req, res) => {
@@ -145,28 +152,16 @@ function guard(req: Request, res: Response, next: NextFunction): void {
     res.status(405).set('Allow', 'GET, HEAD').type('text/plain').send('method not allowed\n');
     return;
   }
-  const length = req.headers['content-length'];
-  if ((length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined) {
+  if (hasBody(req)) {
     // The body is never read: close the connection rather than drain it.
     res.status(413).set('Connection', 'close').type('text/plain').send('request bodies are not accepted\n');
     return;
   }
-  const q = req.url.indexOf('?');
-  if (q >= 0 && req.url.length - q - 1 > MAX_QUERY_LENGTH) {
+  if (queryTooLong(req.url)) {
     res.status(414).type('text/plain').send(`query string longer than ${MAX_QUERY_LENGTH} bytes\n`);
     return;
   }
   next();
-}
-
-function sendChunks(res: Response, chunks: readonly (string | Uint8Array)[]): void {
-  const buffers = chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c));
-  res.setHeader('Content-Length', buffers.reduce((n, b) => n + b.byteLength, 0));
-  if (res.req.method === 'HEAD') return void res.end();
-  res.cork(); // one writev for the cached ledger chunk and the small dynamic one
-  for (const b of buffers) res.write(b);
-  res.end();
-  res.uncork();
 }
 
 /** Validates the `/api/v1/hours` query: known keys, each at most once, times as RFC 3339 or unix seconds. */

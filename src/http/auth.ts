@@ -5,8 +5,10 @@
  * sides, `timingSafeEqual`), and an empty secret file accepts nobody.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SecretFile } from '../prometheus/secret-file.js';
+import { sendText } from './respond.js';
 
 /** What the guard requires; with both, either credential is accepted. */
 export interface HttpAuthOptions {
@@ -19,6 +21,15 @@ export const UNAUTHENTICATED_PATHS: ReadonlySet<string> = new Set(['/healthz', '
 
 const REALM = 'energy-ledger';
 
+/**
+ * Resolves true if `req` carries a configured credential; otherwise answers it (401 with
+ * `WWW-Authenticate`, or 500 when a secret file cannot be read) and resolves false. Never rejects.
+ */
+export type Authorize = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/** The guard as an express middleware (open probe paths), with `authorize` for use outside Express. */
+export type AuthGuard = RequestHandler & { readonly authorize: Authorize };
+
 /** Constant-time equality of two strings of any length. */
 export function safeEqual(a: string, b: string): boolean {
   const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
@@ -30,7 +41,7 @@ export function safeEqual(a: string, b: string): boolean {
  * configured credential; undefined when nothing is configured. A secret file that cannot be read
  * fails the request with 500 and is reported to `onError` (the message names the file, never its content).
  */
-export function createAuthGuard(options: HttpAuthOptions | undefined, onError?: (err: unknown) => void): RequestHandler | undefined {
+export function createAuthGuard(options: HttpAuthOptions | undefined, onError?: (err: unknown) => void): AuthGuard | undefined {
   const basic = options?.basicAuth;
   const passwordFile = basic === undefined ? undefined : new SecretFile(basic.passwordFile);
   const tokenFile = options?.bearerTokenFile === undefined ? undefined : new SecretFile(options.bearerTokenFile);
@@ -60,17 +71,22 @@ export function createAuthGuard(options: HttpAuthOptions | undefined, onError?: 
     return false;
   };
 
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (UNAUTHENTICATED_PATHS.has(req.path)) return next();
+  const authorize: Authorize = (req, res) =>
     accepts(req.headers.authorization).then(
       (ok) => {
-        if (ok) return next();
-        res.status(401).set('WWW-Authenticate', challenge).type('text/plain').send('unauthorized\n');
+        if (!ok) sendText(res, 401, 'unauthorized\n', { 'WWW-Authenticate': challenge });
+        return ok;
       },
       (err: unknown) => {
         onError?.(err);
-        res.status(500).type('text/plain').send('internal error\n');
+        sendText(res, 500, 'internal error\n');
+        return false;
       },
     );
+
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    if (UNAUTHENTICATED_PATHS.has(req.path)) return next();
+    void authorize(req, res).then((ok) => ok && next());
   };
+  return Object.assign(middleware, { authorize });
 }
