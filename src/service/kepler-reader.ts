@@ -44,6 +44,7 @@ export class KeplerReader {
   private readonly classifier: Classifier;
   private schemas: readonly SchemaId[] = [];
   private queries: readonly QuerySpec[] = [];
+  private withoutSeries: readonly SchemaId[] = [];
 
   constructor(private readonly options: KeplerReaderOptions) {
     this.classifier = createClassifier(options.classify);
@@ -53,6 +54,11 @@ export class KeplerReader {
   /** Schemas the reader queries (empty until detection found one). */
   get activeSchemas(): readonly SchemaId[] {
     return this.schemas;
+  }
+
+  /** Active schemas none of whose queries matched a series in the latest {@link read} (a Kepler gone or replaced). */
+  get schemasWithoutSeries(): readonly SchemaId[] {
+    return this.withoutSeries;
   }
 
   /** Detects the schemas present (a cluster mid-upgrade runs two) and their versions at `now`. */
@@ -71,9 +77,12 @@ export class KeplerReader {
   async read(start: number, end: number, signal?: AbortSignal): Promise<SeriesSamples[]> {
     // Each answer is classified as it arrives (its raw labels become garbage at once) and merged in
     // query order, in slices with a turn of the event loop between them (100k series take ~0.3 s).
+    const queries = this.queries;
+    const matched = new Set<SchemaId>();
     const classified = await Promise.all(
-      this.queries.map(async (spec) => {
+      queries.map(async (spec) => {
         const raw = await this.options.source.fetchRange({ selector: buildSelector(spec), start, end }, signal);
+        if (raw.length > 0) matched.add(spec.schema);
         const out: SeriesSamples[] = [];
         await inSlices(raw.length, (i) => {
           const series = raw[i] as RawSeries;
@@ -83,6 +92,7 @@ export class KeplerReader {
         return out;
       }),
     );
+    this.withoutSeries = [...new Set(queries.map((q) => q.schema))].filter((schema) => !matched.has(schema));
     const merger = new KeyMerger();
     for (const list of classified) await inSlices(list.length, (i) => merger.add(list[i] as SeriesSamples));
     return merger.result();

@@ -3,9 +3,11 @@ import type { LedgerSnapshot } from '../core/types.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
+import { DetectionSchedule } from './detection-schedule.js';
 import { FirstScrapeBaseline } from './first-scrape-baseline.js';
 import { ingestInSteps } from './ingest-in-steps.js';
 import type { KeplerReader } from './kepler-reader.js';
+import type { LedgerChangeHooks } from './published-hours.js';
 
 /** Options of {@link Poller}. */
 export interface PollerOptions {
@@ -27,6 +29,8 @@ export interface PollerOptions {
   readonly chunkSeconds: number;
   /** Waits between polls; injectable for tests. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Told before every change of the ledger and after every publication (consistent reads of the ledger). */
+  readonly ledgerChanges?: LedgerChangeHooks;
 }
 
 /**
@@ -35,6 +39,7 @@ export interface PollerOptions {
  * what it has already accounted, so nothing counts twice). A failed poll keeps the ledger as it
  * is and the next one catches up. Polls never run concurrently. A target whose first stored scrape
  * comes after the origin gets that scrape as its baseline (see {@link FirstScrapeBaseline}).
+ * Schema detection runs on the polls {@link DetectionSchedule} picks, not on every poll.
  */
 export class Poller {
   private snapshotValue: LedgerSnapshot;
@@ -42,10 +47,14 @@ export class Poller {
   private backfilled = false;
   private overflowing = false;
   private readonly baseline: FirstScrapeBaseline;
+  private readonly schedule: DetectionSchedule;
+  /** Clock of the latest detection: a schema found by a later one was absent until then. */
+  private detectedAt: number | undefined;
 
   constructor(private readonly options: PollerOptions) {
     this.snapshotValue = buildSnapshot(options.ledger, options.labels, options.weights);
     this.baseline = new FirstScrapeBaseline(options.ledger.options.origin);
+    this.schedule = DetectionSchedule.forInterval(options.intervalSeconds);
   }
 
   /** The latest published snapshot (immutable). */
@@ -70,17 +79,15 @@ export class Poller {
     }
   }
 
-  /** One poll: detection, then reading and ingesting up to now in chunks. Never throws. */
+  /** One poll: detection when due, then reading and ingesting up to now in chunks. Never throws. */
   async pollOnce(signal?: AbortSignal): Promise<boolean> {
     const { ledger, reader, logger, metrics, now } = this.options;
     const started = now();
     const end = started;
     const first = this.readEnd === undefined;
-    const start = first ? ledger.options.origin - this.options.lookbackSeconds : (this.readEnd as number) - this.options.overlapSeconds;
+    let start = first ? ledger.options.origin - this.options.lookbackSeconds : (this.readEnd as number) - this.options.overlapSeconds;
     try {
-      const detected = await reader.detect(end, signal);
-      metrics.setKeplerInfo(detected);
-      if (detected.length === 0) logger.warn('no Kepler metrics found; is Kepler scraped by this Prometheus?');
+      if (this.schedule.due) start = await this.detect(start, end, signal);
       const chunks = Math.max(1, Math.ceil((end - start) / this.options.chunkSeconds));
       const bounds = (i: number): [number, number] => {
         const from = start + i * this.options.chunkSeconds;
@@ -96,20 +103,23 @@ export class Poller {
           next = reader.read(...bounds(i + 1), signal);
           next.catch(() => undefined);
         }
+        this.options.ledgerChanges?.changing();
         const result = await ingestInSteps(ledger, this.baseline.apply(batch));
         // Until a schema is detected nothing was read: the first read still starts at the origin.
         if (reader.activeSchemas.length > 0) this.readEnd = to;
         // Publish as we go, so a long backfill already shows what it has read, and let HTTP requests in
         // between chunks (a CPU-bound source such as the demo's would otherwise block /metrics until the end).
         if (i + 1 < chunks) {
-          this.snapshotValue = buildSnapshot(ledger, this.options.labels, this.options.weights);
+          this.publish();
           await new Promise((resolve) => setImmediate(resolve));
         }
         if (first) logger.info({ chunk: i + 1, chunks, to: new Date(to * 1000).toISOString(), accepted: result.accepted }, 'backfill progress');
         else if (result.resets > 0 || result.rejected.implausible > 0) logger.warn({ ...result }, 'anomalies in Kepler samples');
       }
-      this.snapshotValue = buildSnapshot(ledger, this.options.labels, this.options.weights);
+      this.publish();
       this.reportOverflow();
+      // No schema yet, or one whose series are gone: detect again on the next poll.
+      this.schedule.pollEnded(reader.activeSchemas.length === 0 || reader.schemasWithoutSeries.length > 0);
       if (!this.backfilled) {
         this.backfilled = true;
         metrics.setBackfillComplete(true);
@@ -121,13 +131,38 @@ export class Poller {
     } catch (error) {
       if (signal?.aborted) return false;
       // Chunks ingested before the failure stay: the ledger is consistent at every batch boundary.
-      this.snapshotValue = buildSnapshot(ledger, this.options.labels, this.options.weights);
+      this.publish();
       this.reportOverflow();
+      this.schedule.pollEnded(true);
       const reason = error instanceof PrometheusError ? error.reason : 'bad_response';
       metrics.pollFailed(reason, now() - started);
       logger.warn({ reason, err: error instanceof Error ? error.message : String(error) }, 'poll failed; keeping the last good ledger');
       return false;
     }
+  }
+
+  /**
+   * Detects the schemas and their versions; returns where the poll's read starts. A schema found since
+   * the previous detection was not read in between: it is read again from that detection on (the
+   * ledger skips what it already holds of the other schemas).
+   */
+  private async detect(start: number, end: number, signal?: AbortSignal): Promise<number> {
+    const { reader, metrics, logger } = this.options;
+    const before = reader.activeSchemas;
+    const detected = await reader.detect(end, signal);
+    metrics.setKeplerInfo(detected);
+    if (detected.length === 0) logger.warn('no Kepler metrics found; is Kepler scraped by this Prometheus?');
+    const since = this.detectedAt;
+    this.detectedAt = end;
+    this.schedule.detected();
+    const added = reader.activeSchemas.some((schema) => !before.includes(schema));
+    return added && since !== undefined ? Math.min(start, since - this.options.overlapSeconds) : start;
+  }
+
+  /** Publishes the snapshot of the ledger as it is now. */
+  private publish(): void {
+    this.snapshotValue = buildSnapshot(this.options.ledger, this.options.labels, this.options.weights);
+    this.options.ledgerChanges?.published();
   }
 
   /** Publishes the namespace overflow gauge and logs when the cap starts or stops folding namespaces. */

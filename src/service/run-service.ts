@@ -1,4 +1,6 @@
 import { configuredWeights } from '../carbon/hour-weights.js';
+import type { IntensityReader } from '../carbon/hourly-intensity.js';
+import { QueryIntensity, type MatrixQuery } from '../carbon/query-intensity.js';
 import { SelectorIntensity } from '../carbon/selector-intensity.js';
 import { ledgerCalendar } from '../calendar/ledger-calendar.js';
 import { Ledger, type LedgerOptions } from '../core/ledger/index.js';
@@ -10,10 +12,12 @@ import { createApp } from '../http/app.js';
 import { createAuthGuard } from '../http/auth.js';
 import { listen, type Listening } from '../http/listen.js';
 import type { Logger } from '../log.js';
+import { PrometheusError } from '../prometheus/errors.js';
 import type { SampleSource } from '../source/sample-source.js';
 import { classifyOptions, snapshotLabels } from './config-mapping.js';
 import { KeplerReader } from './kepler-reader.js';
 import { Poller } from './poller.js';
+import { PublishedHours } from './published-hours.js';
 import { SplitLedger } from './split-ledger.js';
 import { splitLabelsOf, unattributedView } from './unattributed-view.js';
 
@@ -22,6 +26,8 @@ export interface ServiceDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly source: SampleSource;
+  /** Evaluates PromQL for `carbon.intensity_query` (the Prometheus client); the demo's simulator has none. */
+  readonly prometheus?: MatrixQuery;
   readonly version: string;
   /** Wall clock, unix seconds. */
   readonly now?: () => number;
@@ -52,14 +58,24 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   };
   const unattributed = config.unattributed ?? 'off';
   // With `unattributed` on, a second ledger per (namespace, node) feeds the allocation; uncapped, folded when published.
-  const selector = config.carbon?.intensitySelector;
+  const { intensitySelector: selector, intensityQuery: query, queryStepSeconds } = config.carbon ?? {};
+  if (query !== undefined && deps.prometheus === undefined) {
+    logger.warn({ query }, 'carbon.intensity_query is not evaluated: this source (the demo\'s simulated cluster) has no PromQL engine; no carbon metrics');
+  }
   // Grid intensity read from Prometheus: the hours the ledger holds, read again every interval.
-  const intensity = selector === undefined ? undefined : new SelectorIntensity(deps.source, selector);
+  const intensity: IntensityReader | undefined =
+    selector !== undefined
+      ? new SelectorIntensity(deps.source, selector)
+      : query !== undefined && deps.prometheus !== undefined
+        ? new QueryIntensity(deps.prometheus, query, queryStepSeconds)
+        : undefined;
   const refreshIntensity = async (): Promise<void> => {
     try {
       await intensity?.refresh(now(), Math.ceil(config.retentionSeconds / 3600) + 2, signal);
     } catch (err) {
-      logger.warn({ err: err instanceof Error ? err.message : String(err), selector }, 'failed to read the grid carbon intensity');
+      if (signal.aborted) return;
+      metrics.countCarbonIntensityError(err instanceof PrometheusError ? err.reason : 'bad_response');
+      logger.warn({ err: err instanceof Error ? err.message : String(err), ...(selector !== undefined ? { selector } : { query }) }, 'failed to read the grid carbon intensity');
     }
   };
   const weights = configuredWeights(config, intensity);
@@ -68,6 +84,12 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   const view = split === undefined || unattributed === 'off' ? undefined : unattributedView(unattributed, split, labels);
   const reader = new KeplerReader({ source: deps.source, schema: config.kepler.schema, classify: classifyOptions(config) });
   const metrics = new ServiceMetrics(deps.version);
+  // `/api/v1/hours` as of the published snapshot, never a ledger halfway through an ingest.
+  const hours = new PublishedHours({
+    read: (from, to) => (view === undefined ? ledger.hours('namespace', from, to) : view.hours(from, to)),
+    origin: ledger.options.origin,
+    namespaceIndex: labels.namespaceLabels.indexOf('namespace'),
+  });
   const poller = new Poller({
     reader,
     ledger,
@@ -80,6 +102,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     overlapSeconds: config.overlapSeconds,
     lookbackSeconds: LOOKBACK_SECONDS,
     chunkSeconds: config.prometheus.maxRangeSeconds,
+    ledgerChanges: hours,
   });
   const published = () => (view === undefined ? poller.snapshot : view.snapshot(poller.snapshot));
   const registry = createMetricsRegistry({
@@ -95,14 +118,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     isReady: () => (poller.ready ? { ready: true } : { ready: false, reason: 'backfill not complete' }),
     snapshot: published,
     now,
-    hours: (q) => {
-      // Rows are hours with from <= hourStart < to; the ledger takes hour-aligned bounds.
-      const ceilHour = (t: number) => -hourStart(-t);
-      const [from, to] = [ceilHour(q.from ?? ledger.options.origin), ceilHour(q.to ?? 2 ** 52)];
-      const rows = view === undefined ? ledger.hours('namespace', from, to) : view.hours(from, to);
-      const nsIndex = labels.namespaceLabels.indexOf('namespace');
-      return q.namespace === undefined ? rows : rows.filter((r) => r.labels[nsIndex] === q.namespace);
-    },
+    hours: (q) => hours.rows(q),
     status: () => ({
       version: deps.version,
       keplerSchemas: metrics.keplerSchemas,
