@@ -23,6 +23,13 @@ export interface PrometheusSourceOptions {
    * the smaller range. Default 60.
    */
   readonly minRangeSeconds?: number;
+  /**
+   * How long a bisected range is kept: the first call this long after the last refusal tries the
+   * configured maximum again (a refusal bisects it again). Default 600 (10 min).
+   */
+  readonly regrowAfterSeconds?: number;
+  /** Wall clock, unix seconds (for {@link regrowAfterSeconds}). Default `Date.now() / 1000`. */
+  readonly now?: () => number;
 }
 
 /**
@@ -31,7 +38,12 @@ export interface PrometheusSourceOptions {
  * (2.x range selectors are left-closed, 3.x left-open; the filter makes both `(start, end]`).
  */
 export class PrometheusSource implements SampleSource {
+  private readonly maxRangeSeconds: number;
   private rangeSeconds: number;
+  /** When a too-big answer last bisected a range (undefined while the range is the configured one). */
+  private refusedAt: number | undefined;
+  private readonly regrowAfterSeconds: number;
+  private readonly now: () => number;
   private readonly minRangeSeconds: number;
   private readonly splitMatchers: readonly string[];
   private readonly selector: string;
@@ -40,20 +52,27 @@ export class PrometheusSource implements SampleSource {
     private readonly client: PrometheusClient,
     options: PrometheusSourceOptions = {},
   ) {
-    this.rangeSeconds = options.maxRangeSeconds ?? 7200;
+    this.maxRangeSeconds = options.maxRangeSeconds ?? 7200;
+    this.rangeSeconds = this.maxRangeSeconds;
     if (!(this.rangeSeconds > 0)) throw new RangeError(`maxRangeSeconds must be positive, got ${this.rangeSeconds}`);
+    this.regrowAfterSeconds = options.regrowAfterSeconds ?? 600;
+    this.now = options.now ?? (() => Date.now() / 1000);
     this.minRangeSeconds = Math.min(options.minRangeSeconds ?? 60, this.rangeSeconds);
     this.splitMatchers = options.splitMatchers?.length ? options.splitMatchers : [''];
     this.selector = options.selector ?? '';
   }
 
-  /** Longest range one query covers now (the configured maximum, or less after bisections). */
+  /** Longest range one query covers now (the configured maximum, or less for a while after bisections). */
   get currentRangeSeconds(): number {
     return this.rangeSeconds;
   }
 
   async fetchRange(request: RangeRequest, signal?: AbortSignal): Promise<RawSeries[]> {
     const base = addMatchers(request.selector, this.selector);
+    if (this.refusedAt !== undefined && this.now() - this.refusedAt >= this.regrowAfterSeconds) {
+      this.rangeSeconds = this.maxRangeSeconds;
+      this.refusedAt = undefined;
+    }
     const chunks = chunkBounds(request.start, request.end, this.rangeSeconds);
     if (chunks.length === 0) return [];
     // One failed query cancels its siblings.
@@ -84,6 +103,7 @@ export class PrometheusSource implements SampleSource {
       const mid = floorMs((from + to) / 2) / 1000;
       if (!isTooBig(error) || half < this.minRangeSeconds || !(from < mid && mid < to)) throw error;
       this.rangeSeconds = Math.min(this.rangeSeconds, half);
+      this.refusedAt = this.now();
       const left = await this.fetchPiece(selector, from, mid, signal);
       const right = await this.fetchPiece(selector, mid, to, signal);
       return mergeChunks([left, right]);
