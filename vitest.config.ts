@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SlowestFirstSequencer } from './test/support/slowest-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -9,5 +10,8 @@ export default defineConfig({
     maxConcurrency: 4,
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     pool: 'forks',
+    // A fresh clone has no timings: start the files that wait on real backends first, so the two-minute
+    // live check does not end the run alone.
+    sequence: { sequencer: SlowestFirstSequencer },
   },
 });
