@@ -1,6 +1,7 @@
 /**
  * `/metrics` latency under concurrent load (autocannon on loopback, bounded duration) at 100, 1,000 and
- * 5,000 namespaces, against a plain node:http server returning the same bytes from memory. The servers
+ * 5,000 namespaces, against a plain node:http server returning the same bytes from memory; the express
+ * app alone (without the `/metrics` fast path) is measured in the same run for the note. The servers
  * run in a child process (`scrape-server.ts`) so the load generator does not share their event loop.
  */
 import { fork } from 'node:child_process';
@@ -12,6 +13,8 @@ import type { BenchModule, BenchOptions, BenchRow } from './types.js';
 /** What the child reports once it listens. */
 interface Servers {
   readonly product: string;
+  /** The same app without the `/metrics` fast path. */
+  readonly express: string;
   readonly floor: string;
   readonly bytes: number;
 }
@@ -68,18 +71,20 @@ async function run(opts: BenchOptions): Promise<BenchRow[]> {
   for (const namespaces of [100, 1_000, 5_000]) {
     const servers = await startScrapeServers(namespaces);
     try {
-      // Warm-up (JIT, the cached ledger text), then floor and product alternately.
-      await load(servers.floor, 1, connections);
-      await load(servers.product, 1, connections);
+      // Warm-up (JIT, the cached ledger text), then floor, product and Express alone in turn.
+      for (const url of [servers.floor, servers.product, servers.express]) await load(url, 1, connections);
       const floor = await load(servers.floor, seconds, connections);
       const product = await load(servers.product, seconds, connections);
+      const express = await load(servers.express, seconds, connections);
       const size = `${(servers.bytes / 1024).toFixed(0)} KiB body, ${connections} connections, ${seconds} s`;
       rows.push({
         name: `${namespaces} namespaces: /metrics p99 latency`,
         figure: product.p99,
         unit: 'ms',
         baseline: floor.p99,
-        note: `${size}; p50 ${product.p50} ms vs ${floor.p50} ms; ${Math.round(product.requestsPerSecond)} vs ${Math.round(floor.requestsPerSecond)} req/s; baseline: node:http serving the same bytes`,
+        note:
+          `${size}; p50 ${product.p50} ms vs ${floor.p50} ms; ${Math.round(product.requestsPerSecond)} vs ${Math.round(floor.requestsPerSecond)} req/s; ` +
+          `Express alone (no fast path): p99 ${express.p99} ms, p50 ${express.p50} ms, ${Math.round(express.requestsPerSecond)} req/s, ${express.errors} errors; baseline: node:http serving the same bytes`,
         goal: { text: '≤ 2× floor', met: product.p99 <= 2 * floor.p99 },
       });
       rows.push({
