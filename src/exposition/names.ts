@@ -187,6 +187,12 @@ export const METRICS = {
     help: '1 once the start-up backfill from the Prometheus API has completed, 0 before.',
     labels: [],
   },
+  carbonIntensityErrors: {
+    name: `${METRIC_PREFIX}_carbon_intensity_errors_total`,
+    type: 'counter',
+    help: 'Failed reads of the grid carbon intensity from the Prometheus API (carbon.intensity_selector or carbon.intensity_query), by reason; energy is unaffected, carbon uses the hours read before.',
+    labels: [LABEL_REASON],
+  },
 } as const satisfies Record<string, MetricSpec>;
 
 /** All families, in exposition order of the ledger part first, then service metrics. */

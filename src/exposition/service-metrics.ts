@@ -53,6 +53,12 @@ export class ServiceMetrics implements ServiceHealth {
     help: METRICS.backfillComplete.help,
     registers: [],
   });
+  readonly #carbonIntensityErrors = new Counter({
+    name: METRICS.carbonIntensityErrors.name,
+    help: METRICS.carbonIntensityErrors.help,
+    labelNames: [LABEL_REASON],
+    registers: [],
+  });
 
   /** `version` is the energy-ledger version for `energy_ledger_build_info`. */
   constructor(version: string) {
@@ -60,7 +66,10 @@ export class ServiceMetrics implements ServiceHealth {
     this.#lastSuccessGauge.set(0);
     this.#backfillGauge.set(0);
     this.#overflowGauge.set(0);
-    for (const reason of POLL_ERROR_REASONS) this.#errors.inc({ [LABEL_REASON]: reason }, 0);
+    for (const reason of POLL_ERROR_REASONS) {
+      this.#errors.inc({ [LABEL_REASON]: reason }, 0);
+      this.#carbonIntensityErrors.inc({ [LABEL_REASON]: reason }, 0);
+    }
     this.#buildInfo.set({ [LABEL_VERSION]: version }, 1);
   }
 
@@ -91,6 +100,7 @@ export class ServiceMetrics implements ServiceHealth {
       this.#buildInfo,
       this.#backfillGauge,
       this.#overflowGauge,
+      this.#carbonIntensityErrors,
     ];
     for (const m of metrics) registry.registerMetric(m);
   }
@@ -136,5 +146,10 @@ export class ServiceMetrics implements ServiceHealth {
 
   countPollError(reason: PollErrorReason): void {
     this.#errors.inc({ [LABEL_REASON]: reason });
+  }
+
+  /** Counts a failed read of the grid carbon intensity (the poll itself is unaffected). */
+  countCarbonIntensityError(reason: PollErrorReason): void {
+    this.#carbonIntensityErrors.inc({ [LABEL_REASON]: reason });
   }
 }

@@ -9,7 +9,7 @@ export async function serve(context: CommandContext): Promise<void> {
   const { client, source } = prometheusFromConfig(config, logger);
   logger.info({ prometheus: client.displayUrl, interval: config.intervalSeconds, backfill: config.backfillSeconds }, 'starting');
   try {
-    await runService({ config, logger, source, version: packageVersion() }, context.signal);
+    await runService({ config, logger, source, prometheus: client, version: packageVersion() }, context.signal);
   } finally {
     await client.close();
   }

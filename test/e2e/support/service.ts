@@ -1,3 +1,4 @@
+import type { DestinationStream } from 'pino';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../../src/config/index.js';
 import { createLogger } from '../../../src/log.js';
@@ -15,6 +16,8 @@ export interface StartServiceOptions {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Wall clock, unix seconds (default the real one). */
   readonly now?: () => number;
+  /** Where the service's log lines go (default stderr). */
+  readonly logDestination?: DestinationStream;
 }
 
 /** One row of `/api/v1/hours`. */
@@ -58,7 +61,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       }),
     },
   });
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, ...(options.logDestination !== undefined && { destination: options.logDestination }) });
   const client = new PrometheusClient({ ...config.prometheus });
   const source = new PrometheusSource(client, { maxRangeSeconds: config.prometheus.maxRangeSeconds, selector: config.prometheus.selector });
   const controller = new AbortController();
@@ -68,6 +71,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       config,
       logger,
       source,
+      prometheus: client,
       version: 'e2e',
       ...(options.now === undefined ? {} : { now: options.now }),
       onListening: (l, poller) => (listening = { url: l.url, poller }),
