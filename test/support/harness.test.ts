@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningBackend } from './backend.js';
 import { requireBinary } from './binary.js';
 import { createBlocksFromOpenMetrics } from './blocks.js';
 import { toOpenMetrics, toPrometheusImportText, type TestSeries } from './exposition-text.js';
@@ -33,8 +34,14 @@ async function instantValue(url: string, expr: string): Promise<string | undefin
   return json.data.result[0]?.value[1];
 }
 
+/** A scrape target on 127.0.0.1. */
+interface Target {
+  readonly address: string;
+  close(): Promise<void>;
+}
+
 /** A scrape target on 127.0.0.1 serving fixed exposition text. */
-async function startTarget(text: string): Promise<{ address: string; close(): Promise<void> }> {
+async function startTarget(text: string): Promise<Target> {
   const server = createServer((_req, res) => {
     res.setHeader('content-type', 'text/plain; version=0.0.4');
     res.end(text);
@@ -76,69 +83,65 @@ describe('requireBinary', () => {
 });
 
 describe('startPrometheus', () => {
-  it('serves a counter backfilled from an OpenMetrics file, sample for sample', async () => {
+  // One Prometheus for these tests (its first scrape comes ~5 s after start): the history of `counter`
+  // and of the scraped `harness_mixed_joules_total`, and two scrape targets. The restart test runs last.
+  let prometheus: RunningBackend;
+  let target: Target;
+  let mixedTarget: Target;
+  let mixedHistory: TestSeries;
+  beforeAll(async () => {
+    target = await startTarget('# TYPE harness_target_joules_total counter\nharness_target_joules_total 7\n');
+    mixedTarget = await startTarget('# TYPE harness_mixed_joules_total counter\nharness_mixed_joules_total 5000\n');
+    mixedHistory = {
+      name: 'harness_mixed_joules_total',
+      labels: { job: 'mixed', instance: mixedTarget.address },
+      samples: Array.from({ length: 60 }, (_, i) => [now - 3600 + 60 * i, 10 * i] as const),
+    };
     const file = path.join(tempDir, 'history.om.txt');
-    await writeFile(file, toOpenMetrics([counter]));
-    const prometheus = await startPrometheus({ blocksFrom: file });
-    try {
-      const values = await rawSamples(prometheus.url, `${counter.name}[3h]`, now);
-      expect(values).toEqual(counter.samples.map(([t, v]) => [t, String(v)]));
-    } finally {
-      await prometheus.stop();
-    }
+    await writeFile(file, toOpenMetrics([counter, mixedHistory]));
+    prometheus = await startPrometheus({
+      blocksFrom: file,
+      scrapeInterval: '1s',
+      scrapeConfigs: [
+        { job_name: 'target', static_configs: [{ targets: [target.address] }] },
+        { job_name: 'mixed', static_configs: [{ targets: [mixedTarget.address] }] },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await prometheus?.stop();
+    await Promise.all([target?.close(), mixedTarget?.close()]);
   });
 
-  it('scrapes a configured target and survives pause, resume and restart', async () => {
-    const target = await startTarget('# TYPE harness_target_joules_total counter\nharness_target_joules_total 7\n');
-    const prometheus = await startPrometheus({
-      scrapeInterval: '1s',
-      scrapeConfigs: [{ job_name: 'target', static_configs: [{ targets: [target.address] }] }],
-    });
-    try {
-      expect(await waitFor(() => instantValue(prometheus.url, 'harness_target_joules_total'), 15_000, 200)).toBe('7');
-
-      await prometheus.pause();
-      const paused = await fetch(`${prometheus.url}/-/ready`, { signal: AbortSignal.timeout(300) }).then(
-        () => 'answered',
-        (error: Error) => error.name,
-      );
-      expect(paused).toBe('TimeoutError');
-      prometheus.resume();
-      expect((await fetch(`${prometheus.url}/-/ready`)).status).toBe(200);
-
-      await prometheus.restart();
-      expect((await fetch(`${prometheus.url}/-/ready`)).status).toBe(200);
-      expect(await waitFor(() => instantValue(prometheus.url, 'harness_target_joules_total'), 15_000, 200)).toBe('7');
-    } finally {
-      await prometheus.stop();
-      await target.close();
-    }
+  it('serves a counter backfilled from an OpenMetrics file, sample for sample', async () => {
+    const values = await rawSamples(prometheus.url, `${counter.name}[3h]`, now);
+    expect(values).toEqual(counter.samples.map(([t, v]) => [t, String(v)]));
   });
 
   it('serves backfilled history and freshly scraped samples of the same series together', async () => {
-    const target = await startTarget('# TYPE harness_mixed_joules_total counter\nharness_mixed_joules_total 5000\n');
-    const history: TestSeries = {
-      name: 'harness_mixed_joules_total',
-      labels: { job: 'target', instance: target.address },
-      samples: Array.from({ length: 60 }, (_, i) => [now - 3600 + 60 * i, 10 * i] as const),
-    };
-    const file = path.join(tempDir, 'mixed.om.txt');
-    await writeFile(file, toOpenMetrics([history]));
-    const prometheus = await startPrometheus({
-      blocksFrom: file,
-      scrapeConfigs: [{ job_name: 'target', static_configs: [{ targets: [target.address] }] }],
-    });
-    try {
-      const values = await waitFor(async () => {
-        const got = await rawSamples(prometheus.url, `${history.name}[2h]`, Math.floor(Date.now() / 1000) + 1);
-        return got.length > history.samples.length ? got : undefined;
-      }, 15_000, 200);
-      expect(values.slice(0, history.samples.length)).toEqual(history.samples.map(([t, v]) => [t, String(v)]));
-      expect(values.at(-1)?.[1]).toBe('5000');
-    } finally {
-      await prometheus.stop();
-      await target.close();
-    }
+    const values = await waitFor(async () => {
+      const got = await rawSamples(prometheus.url, `${mixedHistory.name}[2h]`, Math.floor(Date.now() / 1000) + 1);
+      return got.length > mixedHistory.samples.length ? got : undefined;
+    }, 15_000, 200);
+    expect(values.slice(0, mixedHistory.samples.length)).toEqual(mixedHistory.samples.map(([t, v]) => [t, String(v)]));
+    expect(values.at(-1)?.[1]).toBe('5000');
+  });
+
+  it('scrapes a configured target and survives pause, resume and restart', async () => {
+    expect(await waitFor(() => instantValue(prometheus.url, 'harness_target_joules_total'), 15_000, 200)).toBe('7');
+
+    await prometheus.pause();
+    const paused = await fetch(`${prometheus.url}/-/ready`, { signal: AbortSignal.timeout(300) }).then(
+      () => 'answered',
+      (error: Error) => error.name,
+    );
+    expect(paused).toBe('TimeoutError');
+    prometheus.resume();
+    expect((await fetch(`${prometheus.url}/-/ready`)).status).toBe(200);
+
+    await prometheus.restart();
+    expect((await fetch(`${prometheus.url}/-/ready`)).status).toBe(200);
+    expect(await waitFor(() => instantValue(prometheus.url, 'harness_target_joules_total'), 15_000, 200)).toBe('7');
   });
 
   it('fails clearly when promtool cannot parse the OpenMetrics file', async () => {
@@ -168,7 +171,11 @@ describe('startVictoriaMetrics', () => {
       scrapeConfigs: [{ job_name: 'target', static_configs: [{ targets: [target.address] }] }],
     });
     try {
-      expect(await waitFor(() => instantValue(vm.url, 'harness_target_joules_total'), 20_000, 250)).toBe('42');
+      const scraped = async (): Promise<string | undefined> => {
+        await vm.flush();
+        return instantValue(vm.url, 'harness_target_joules_total');
+      };
+      expect(await waitFor(scraped, 20_000, 250)).toBe('42');
     } finally {
       await vm.stop();
       await target.close();

@@ -18,6 +18,8 @@ export interface StartVictoriaMetricsOptions {
 export interface RunningVictoriaMetrics extends RunningBackend {
   /** Imports Prometheus text with millisecond timestamps and makes it visible to queries at once. */
   importPrometheusText(text: string): Promise<void>;
+  /** Makes every stored sample searchable now (scraped ones otherwise appear only after ~10 s, measured on 1.79). */
+  flush(): Promise<void>;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions 
     readyPath: '/health',
     args: (address) => [`-httpListenAddr=${address}`, ...args, ...(options.extraArgs ?? [])],
   });
-  return { ...backend, importPrometheusText: (text) => importPrometheusText(backend.url, text) };
+  return { ...backend, importPrometheusText: (text) => importPrometheusText(backend.url, text), flush: () => forceFlush(backend.url) };
 }
 
 /**
@@ -63,6 +65,11 @@ export async function importPrometheusText(url: string, text: string): Promise<v
   if (imported.status !== 204 && imported.status !== 200) {
     throw new Error(`failed to import samples into ${url}: HTTP ${imported.status} ${detail}`);
   }
+  await forceFlush(url);
+}
+
+/** `/internal/force_flush`: the samples in VictoriaMetrics' in-memory buffers become searchable. */
+async function forceFlush(url: string): Promise<void> {
   const flushed = await fetch(`${url}/internal/force_flush`);
   await flushed.text();
   if (flushed.status !== 200) throw new Error(`failed to flush samples in ${url}: HTTP ${flushed.status}`);
