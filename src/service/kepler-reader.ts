@@ -79,19 +79,28 @@ export class KeplerReader {
     // query order, in slices with a turn of the event loop between them (100k series take ~0.3 s).
     const queries = this.queries;
     const matched = new Set<SchemaId>();
-    const classified = await Promise.all(
-      queries.map(async (spec) => {
-        const raw = await this.options.source.fetchRange({ selector: buildSelector(spec), start, end }, signal);
-        if (raw.length > 0) matched.add(spec.schema);
-        const out: SeriesSamples[] = [];
-        await inSlices(raw.length, (i) => {
-          const series = raw[i] as RawSeries;
-          const descriptor = this.classifier(series);
-          if (descriptor !== undefined) out.push({ descriptor, timestamps: series.timestamps, values: series.values });
-        });
-        return out;
-      }),
-    );
+    // A failed query cancels its siblings, and the read settles only once none is left in flight.
+    const controller = new AbortController();
+    const linked = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
+    const pending = queries.map(async (spec) => {
+      const raw = await this.options.source.fetchRange({ selector: buildSelector(spec), start, end }, linked);
+      if (raw.length > 0) matched.add(spec.schema);
+      const out: SeriesSamples[] = [];
+      await inSlices(raw.length, (i) => {
+        const series = raw[i] as RawSeries;
+        const descriptor = this.classifier(series);
+        if (descriptor !== undefined) out.push({ descriptor, timestamps: series.timestamps, values: series.values });
+      });
+      return out;
+    });
+    let classified: SeriesSamples[][];
+    try {
+      classified = await Promise.all(pending);
+    } catch (error) {
+      controller.abort();
+      await Promise.allSettled(pending);
+      throw error;
+    }
     this.withoutSeries = [...new Set(queries.map((q) => q.schema))].filter((schema) => !matched.has(schema));
     const merger = new KeyMerger();
     for (const list of classified) await inSlices(list.length, (i) => merger.add(list[i] as SeriesSamples));

@@ -43,7 +43,7 @@ async function expectTruth(cluster: LiveCluster, prometheusUrl: string, m: reado
   return worst;
 }
 
-/** A source that counts requests in flight, and how many were in flight whenever a poll began (its detection). */
+/** A source that counts requests in flight, and how many were in flight whenever a poll began with detection (the first, and every one after a failure). */
 class InFlightSource implements SampleSource {
   inFlight = 0;
   polls = 0;
@@ -197,7 +197,8 @@ describe('poll failures against a real Prometheus', () => {
       }, 20_000, 200);
       expect(joules(recovered)).not.toEqual(joules(during));
       const [final] = (await settle(cluster, [service])) as [ExpositionSample[]];
-      expect(source!.polls).toBeGreaterThan(10);
+      // Detection (presentMetricNames) starts the first poll and every poll after a failed one.
+      expect(source!.polls).toBeGreaterThanOrEqual(timeouts + 1);
       expect(source!.maxInFlightAtPollStart).toBe(0);
       expect(source!.inFlight).toBe(0);
       console.info(`poll-failure SIGSTOP: worst namespace error vs truth ${await expectTruth(cluster, prometheus.url, final)}`);
