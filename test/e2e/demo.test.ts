@@ -1,21 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { waitFor } from '../support/wait-for.js';
 import { scrape } from './live-support.js';
+import { ensureCliBuilt } from './support/cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-beforeAll(() => {
-  // `npm run demo` builds first; so does this test.
-  const build = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`failed to build dist/: tsc exited ${build.status}\n${build.stdout}${build.stderr}`);
-}, 180_000);
+// `npm run demo` builds first; so does this test, unless dist/ is already newer than every source file.
+beforeAll(() => ensureCliBuilt(), 180_000);
 
 describe('energy-ledger demo', () => {
   it('serves non-zero energy for at least 10 namespaces within 10 seconds of the spawn and exits 0 on SIGTERM', async () => {
