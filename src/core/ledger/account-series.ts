@@ -1,5 +1,6 @@
 import type { SeriesSamples } from '../types.js';
 import { bookInterval } from './book-interval.js';
+import type { FirstGaugeSamples } from './first-gauge-samples.js';
 import type { ResolvedLedgerOptions } from './options.js';
 import type { SeriesTable } from './series-table.js';
 import { bucketIndexOf } from './time.js';
@@ -37,7 +38,9 @@ export const READ_BACK_NOISE = 1e-9;
  * counter `Math.round(d * toJoules * 1e6)` with `d = v_i − v_{i−1}` (or `v_i` after a reset);
  * gauge `Math.round(v_i * toJoules * ((t_i − t_{i−1}) / samplePeriod) * 1e6)`.
  * A series' first valid sample, and the first one after a silence longer than the series TTL, starts
- * the series afresh: a baseline at or before the origin, otherwise energy counted from 0.
+ * the series afresh: a baseline at or before the origin, otherwise energy counted from 0 (a counter's
+ * value; a gauge's over the interval since its node's previous scrape, booked at the end of the batch
+ * by `firsts`, see `first-gauge-samples.ts`).
  */
 export function accountSeries(
   table: SeriesTable,
@@ -47,6 +50,7 @@ export function accountSeries(
   counts: IngestCounts,
   watermark: number,
   stale: number,
+  firsts: FirstGaugeSamples,
 ): number {
   const { descriptor, timestamps, values } = series;
   const n = timestamps.length;
@@ -109,7 +113,7 @@ export function accountSeries(
         counts.implausible++;
       } else {
         counts.accepted++;
-        bookInterval(group, t - period, t, Math.round(joules * 1e6), origin, width);
+        firsts.defer(group, descriptor.node, t, joules, period);
       }
     } else if (isCounter) {
       let d = v - prevValue;

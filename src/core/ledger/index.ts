@@ -11,6 +11,9 @@
  * - A series silent for more than `seriesTtlSeconds` starts afresh at its next sample (first-seen
  *   rule), whether or not the TTL sweep already dropped it; samples more than the TTL behind the
  *   watermark at the start of a batch are skipped, so overlaps never resurrect dropped series.
+ * - A new v0.3 gauge series' first sample after the origin stands for the interval since its node's
+ *   previous gauge scrape (one sample period if none, or if that is over the TTL ago), like every later
+ *   sample; it is booked at the end of its batch (`first-gauge-samples.ts`).
  * - A malformed value with a new timestamp advances the series' cursor (it is not counted twice when
  *   re-read) but not the watermark; the next delta spans it.
  * - `window()` interpolates linearly inside the one bucket holding the window start.

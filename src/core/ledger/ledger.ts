@@ -1,6 +1,7 @@
 import type { HourRow, LedgerStats, RejectReason, Scope, SeriesSamples } from '../types.js';
 import { accountSeries, zeroCounts } from './account-series.js';
 import { DAY_SLOTS } from './calendar.js';
+import { FirstGaugeSamples } from './first-gauge-samples.js';
 import { groupKeyOf, newNamespaceGroups } from './cardinality.js';
 import { GroupAccount } from './group-account.js';
 import { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
@@ -42,6 +43,7 @@ export class Ledger {
   /** The settled watermark (see `settled-watermark.ts`): windows end and periods close there. */
   private wm = -Infinity;
   private readonly nodes = new SettledWatermark();
+  private readonly firsts = new FirstGaugeSamples();
   private readonly totals_ = { samples: 0, resets: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
 
   constructor(options: LedgerOptions) {
@@ -79,7 +81,8 @@ export class Ledger {
     let n = 0;
     for (const s of items) {
       const slot = this.series.slotOf(s.descriptor.key) ?? this.series.add(s.descriptor.key, this.groupFor(s));
-      const newest = accountSeries(this.series, slot, s, this.options, counts, -Infinity, start);
+      if (s.descriptor.kind === 'gauge') this.firsts.observe(s.descriptor.node, s.timestamps);
+      const newest = accountSeries(this.series, slot, s, this.options, counts, -Infinity, start, this.firsts);
       if (newest > watermark) watermark = newest;
       this.nodes.observe(s.descriptor.node, newest);
       if (++n === seriesPerStep) {
@@ -87,6 +90,7 @@ export class Ledger {
         yield;
       }
     }
+    this.firsts.settle(this.options.origin, this.options.bucketSeconds, this.options.seriesTtlSeconds, watermark);
     this.wm = this.nodes.settle();
     if (watermark > -Infinity) this.evict(watermark);
     const t = this.totals_;

@@ -129,7 +129,7 @@ describe('gauge integration', () => {
     expect(totalOf(l, 'ns-g')).toBe(30 + 60);
   });
 
-  it('books one sample period for the first sample of a gauge seen after the origin', () => {
+  it('books one sample period for the first sample of a gauge seen after the origin on a node with no earlier scrape', () => {
     const l = ledger();
     l.ingest([samples(gauge('g'), [[O + 30, 3000]])]);
     expect(totalOf(l, 'ns-g')).toBe(3);

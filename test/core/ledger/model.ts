@@ -23,6 +23,19 @@ function afterOrigin(x: number, y: number, microJoules: number, origin: number):
 }
 
 /**
+ * Span a new gauge series' first sample at `t` stands for: back to the node's previous scrape (the
+ * newest timestamp before `t` of any gauge series of the node), or one sample period when there is
+ * none or it is more than the TTL before `t`.
+ */
+function firstGaugeSpan(series: readonly GeneratedSeries[], s: GeneratedSeries, t: number, l: ModelLimits): number {
+  const earlier = series
+    .filter((o) => o.descriptor.kind === 'gauge' && o.descriptor.node === s.descriptor.node)
+    .flatMap((o) => o.times.filter((x) => x < t));
+  const previous = Math.max(-Infinity, ...earlier);
+  return t - previous > l.ttlSeconds ? s.descriptor.samplePeriodSeconds! : t - previous;
+}
+
+/**
  * Reference model: the contract's delta rules applied sample by sample, with no buckets, no rings and
  * no batching. Returns the expected energy in integer microjoules and the number of resets.
  */
@@ -47,7 +60,8 @@ export function expectedMicroJoules(series: readonly GeneratedSeries[], l: Model
         } else if (kind === 'counter') {
           if (e <= l.maxWatts * Math.max(t - l.origin, l.graceSeconds)) micro += Math.round(e * 1e6);
         } else if (e / period <= l.maxWatts) {
-          micro += afterOrigin(t - period, t, Math.round(e * 1e6), l.origin);
+          const span = firstGaugeSpan(series, s, t, l);
+          micro += afterOrigin(t - span, t, Math.round(e * (span / period) * 1e6), l.origin);
         }
       } else if (kind === 'counter') {
         let d = v - prev!.v;
