@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBackend } from './backend.js';
 import { requireBinary } from './binary.js';
 import { createBlocksFromOpenMetrics } from './blocks.js';
+import { startFakeServer } from './fake-server.js';
 import { toOpenMetrics, toPrometheusImportText, type TestSeries } from './exposition-text.js';
 import { freePort } from './free-port.js';
 import { startPrometheus } from './prometheus-server.js';
@@ -42,13 +43,11 @@ interface Target {
 
 /** A scrape target on 127.0.0.1 serving fixed exposition text. */
 async function startTarget(text: string): Promise<Target> {
-  const server = createServer((_req, res) => {
+  const server = await startFakeServer((_request, res) => {
     res.setHeader('content-type', 'text/plain; version=0.0.4');
     res.end(text);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return { address: `127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { address: `127.0.0.1:${server.port}`, close: () => server.close() };
 }
 
 let tempDir: string;
