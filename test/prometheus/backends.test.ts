@@ -149,6 +149,12 @@ describe.each(backends)('against a real %s', (_name, start) => {
     expect(pairs(withParams.series[0]).filter(([t]) => t > end - 600)).toEqual(expectedWindow(cpu, end - 600, end));
   });
 
+  it('drops the samples at or before `after` while parsing a matrix', async () => {
+    const { series } = await client.queryMatrix('kepler_node_cpu_joules_total[10m]', end, undefined, end - 600);
+    expect(pairs(series[0])).toEqual(expectedWindow(cpu, end - 600, end));
+    expect(pairs(series[0]).length).toBeGreaterThan(0);
+  });
+
   it('fails a bad query once, without retrying, as http_4xx', async () => {
     const sleeps: number[] = [];
     const strict = makeClient({ sleep: async (ms) => void sleeps.push(ms) });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RawSeries } from '../../src/core/types.js';
-import { fastParse } from '../../src/prometheus/fast-parse.js';
+import { fastParse, SAMPLE_BLOCK } from '../../src/prometheus/fast-parse.js';
 import { parseEnvelope, parseQueryData, type QueryData } from '../../src/prometheus/parse.js';
 
 /** The strict reference path: JSON.parse + parseQueryData. */
@@ -116,6 +116,45 @@ describe('fastParse', () => {
     // result before resultType: correct via the slow path inside
     const reordered = viaFast('{"status":"success","data":{"result":[{"metric":{},"values":[[1,"5"]]}],"resultType":"matrix"}}');
     expect(plain(reordered)).toEqual({ status: 'success', warnings: [], data: [{ labels: {}, t: [1], v: [5] }] });
+  });
+
+  it('with `after`, keeps exactly the samples after it, in order, as the strict path filtered would', () => {
+    fc.assert(
+      fc.property(fc.array(series, { maxLength: 4 }), fc.integer({ min: -1, max: 2_000_000_001 }), (list, cut) => {
+        const text = body(list, '', []);
+        const after = cut / 1000 + 0.0005 * (cut % 2);
+        const strict = reference(text);
+        const parsed = fastParse(Buffer.from(text, 'utf8'), after);
+        if (strict === 'error' || strict.data?.resultType !== 'matrix') throw new Error('want a matrix');
+        const kept = parsed?.matrix?.resultType === 'matrix' ? parsed.matrix.series : undefined;
+        expect(kept?.map((s) => ({ labels: s.labels, t: Array.from(s.timestamps), v: Array.from(s.values) }))).toEqual(
+          strict.data.series.map((s) => {
+            const keep = Array.from(s.timestamps, (t, i) => [t, s.values[i] as number] as const).filter(([t]) => t > after);
+            return { labels: s.labels, t: keep.map(([t]) => t), v: keep.map(([, v]) => v) };
+          }),
+        );
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('gives each series its own samples when many share one sample block, and long series their own arrays', () => {
+    const count = Math.ceil((2 * SAMPLE_BLOCK) / 40) + 3; // 20 samples each: more than two blocks' worth
+    const long = SAMPLE_BLOCK; // past a quarter of a block: not put in one
+    const items = Array.from({ length: count }, (_, i) => ({ labels: { pod: `p${i}` }, samples: Array.from({ length: 20 }, (_, j): [string, string] => [String(i * 100 + j), String(i + j / 10)]) }));
+    items.push({ labels: { pod: 'long' }, samples: Array.from({ length: long }, (_, j): [string, string] => [String(j), '1']) });
+    const parsed = fastParse(Buffer.from(body(items, '', []), 'utf8'));
+    if (parsed?.matrix?.resultType !== 'matrix') throw new Error('want a matrix');
+    const out = parsed.matrix.series;
+    expect(out).toHaveLength(count + 1);
+    for (let i = 0; i < count; i++) {
+      expect(Array.from(out[i]!.timestamps)).toEqual(Array.from({ length: 20 }, (_, j) => i * 100 + j));
+      expect(Array.from(out[i]!.values)).toEqual(Array.from({ length: 20 }, (_, j) => i + j / 10));
+    }
+    const buffers = new Set(out.slice(0, count).map((s) => (s.timestamps as Float64Array).buffer));
+    expect(buffers.size).toBe(3);
+    expect((out[count]!.timestamps as Float64Array).length).toBe(long);
+    expect(buffers.has((out[count]!.timestamps as Float64Array).buffer)).toBe(false);
   });
 
   it('declines duplicate keys and escaped keys instead of guessing', () => {
