@@ -1,3 +1,4 @@
+import type { HourWeight } from '../core/ledger/index.js';
 import type { HourRow } from '../core/types.js';
 
 /** One row of a report: a group's energy in one period. */
@@ -6,6 +7,8 @@ export interface ReportRow {
   readonly periodEnd: number;
   readonly labels: readonly string[];
   readonly wattHours: number;
+  /** Weighted energy by weight name (`carbon_grams`, `cost`): the sum of each hour's Wh × that hour's weight; absent without weights. */
+  readonly weighted?: Readonly<Record<string, number>>;
 }
 
 /** Period boundaries `[from, from+step, …, to]` of a fixed step (the last period may be shorter). */
@@ -19,24 +22,31 @@ export function fixedBoundaries(from: number, to: number, stepSeconds: number): 
 /**
  * Sums hour rows into the periods between consecutive `boundaries` (ascending, whole hours), one row
  * per period and group, sorted by period then labels. Every group that has a row in any hour gets a
- * row in every period (zero where it had no energy), so series stay dense.
+ * row in every period (zero where it had no energy), so series stay dense. Each of `weights` adds the
+ * sum over the period's hours of the hour's Wh × that hour's weight (never the period's Wh × a mean).
  */
-export function aggregateHours(hours: readonly HourRow[], boundaries: readonly number[]): ReportRow[] {
+export function aggregateHours(hours: readonly HourRow[], boundaries: readonly number[], weights: readonly HourWeight[] = []): ReportRow[] {
   const periods = boundaries.length - 1;
-  const groups = new Map<string, { labels: readonly string[]; joules: number[] }>();
+  const groups = new Map<string, { labels: readonly string[]; joules: number[]; weighted: number[][] }>();
+  const zeros = (): number[] => new Array<number>(periods).fill(0);
   for (const row of hours) {
     const period = periodIndex(boundaries, row.hourStart);
     if (period < 0 || period >= periods) continue;
     const key = row.labels.join('\u0001');
     let group = groups.get(key);
-    if (group === undefined) groups.set(key, (group = { labels: row.labels, joules: new Array<number>(periods).fill(0) }));
+    if (group === undefined) groups.set(key, (group = { labels: row.labels, joules: zeros(), weighted: weights.map(zeros) }));
     group.joules[period] = (group.joules[period] as number) + row.joules;
+    for (let j = 0; j < weights.length; j++) {
+      const sums = group.weighted[j] as number[];
+      sums[period] = (sums[period] as number) + (row.joules / 3600) * (weights[j] as HourWeight).perWattHour(row.hourStart);
+    }
   }
   const sorted = [...groups.values()].sort((a, b) => compareLabels(a.labels, b.labels));
   const rows: ReportRow[] = [];
   for (let p = 0; p < periods; p++) {
     for (const g of sorted) {
-      rows.push({ periodStart: boundaries[p] as number, periodEnd: boundaries[p + 1] as number, labels: g.labels, wattHours: (g.joules[p] as number) / 3600 });
+      const row = { periodStart: boundaries[p] as number, periodEnd: boundaries[p + 1] as number, labels: g.labels, wattHours: (g.joules[p] as number) / 3600 };
+      rows.push(weights.length === 0 ? row : { ...row, weighted: Object.fromEntries(weights.map((w, j) => [w.name, g.weighted[j]![p]!])) });
     }
   }
   return rows;
@@ -85,11 +95,17 @@ export function topGroups(rows: readonly ReportRow[], n: number): ReportRow[] {
       continue;
     }
     const o = others.get(r.periodStart);
-    others.set(r.periodStart, { ...r, labels: otherLabels, wattHours: (o?.wattHours ?? 0) + r.wattHours });
+    const sum: ReportRow = { ...r, labels: otherLabels, wattHours: (o?.wattHours ?? 0) + r.wattHours };
+    others.set(r.periodStart, r.weighted === undefined ? sum : { ...sum, weighted: addWeighted(o?.weighted, r.weighted) });
   }
   const ranks = new Map(kept);
   ranks.set(otherLabels.join('\u0001'), n);
   return rankRows([...out, ...others.values()], ranks);
+}
+
+/** `a + b` per weight name (`b` alone when `a` is absent). */
+function addWeighted(a: Readonly<Record<string, number>> | undefined, b: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(b).map(([name, v]) => [name, (a?.[name] ?? 0) + v]));
 }
 
 function rankRows(rows: readonly ReportRow[], ranks: ReadonlyMap<string, number>): ReportRow[] {

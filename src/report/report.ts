@@ -1,3 +1,4 @@
+import type { MatrixQuery } from '../carbon/query-intensity.js';
 import type { CommandContext, ReportRequest } from '../cli/commands.js';
 import { UsageError } from '../cli/usage-error.js';
 import { Ledger } from '../core/ledger/index.js';
@@ -12,6 +13,7 @@ import { dayBoundaries } from '../calendar/zone.js';
 import { aggregateHours, fixedBoundaries, topGroups } from './aggregate.js';
 import { formatReport } from './format.js';
 import { ProgressBar } from './progress.js';
+import { reportWeights } from './report-weights.js';
 
 /** Samples this close before `from` give existing series their baseline; this close after `to` close the last hour. */
 const EDGE_SECONDS = 300;
@@ -22,7 +24,7 @@ export async function report(context: CommandContext & { readonly request: Repor
   const { client, source } = prometheusFromConfig(config, logger);
   const progress = new ProgressBar(context.io.stderr, process.stderr.isTTY === true, 'reading Kepler samples');
   try {
-    context.io.stdout(await buildReport({ context, source, progress, now: Date.now() / 1000 }));
+    context.io.stdout(await buildReport({ context, source, prometheus: client, progress, now: Date.now() / 1000 }));
   } finally {
     await client.close();
   }
@@ -32,15 +34,18 @@ export async function report(context: CommandContext & { readonly request: Repor
 export interface ReportDeps {
   readonly context: CommandContext & { readonly request: ReportRequest };
   readonly source: SampleSource;
+  /** Evaluates `carbon.intensity_query`; without it such a config fails the report. */
+  readonly prometheus?: MatrixQuery;
   readonly progress?: ProgressBar;
   /** Wall clock, unix seconds: no sample is asked for beyond it. */
   readonly now: number;
 }
 
-/** Runs the ledger over `[from, to)` and renders the rows. */
-export async function buildReport({ context, source, progress, now }: ReportDeps): Promise<string> {
-  const { config, request, signal } = context;
+/** Runs the ledger over `[from, to)` and renders the rows, with carbon and cost when the config has them. */
+export async function buildReport({ context, source, prometheus, progress, now }: ReportDeps): Promise<string> {
+  const { config, request, signal, logger } = context;
   checkRequest(request);
+  const { weights, columns } = await reportWeights({ config, source, ...(prometheus !== undefined && { prometheus }), logger, from: request.from, to: request.to, now, signal });
   const ledger = new Ledger({
     origin: request.from,
     windows: [{ label: '1h', seconds: HOUR_SECONDS }],
@@ -70,11 +75,11 @@ export async function buildReport({ context, source, progress, now }: ReportDeps
   const boundaries = request.days
     ? dayBoundaries(request.timezone ?? config.timezone, request.from, request.to)
     : fixedBoundaries(request.from, request.to, request.stepSeconds);
-  const rows = aggregateHours(ledger.hours(scope, request.from, request.to), boundaries).map((r) => ({
+  const rows = aggregateHours(ledger.hours(scope, request.from, request.to), boundaries, weights).map((r) => ({
     ...r,
     labels: order.map((i) => r.labels[i] as string),
   }));
-  return formatReport(request.top === undefined ? rows : topGroups(rows, request.top), order.map((i) => names[i] as string), request.format);
+  return formatReport(request.top === undefined ? rows : topGroups(rows, request.top), order.map((i) => names[i] as string), request.format, columns);
 }
 
 function checkRequest(request: ReportRequest): void {
