@@ -131,6 +131,36 @@ describe('PublishedHours', () => {
   });
 });
 
+describe('PublishedHours copies', () => {
+  it('copies the hours before an ingest only while they were asked for in the last 10 minutes', async () => {
+    const row: HourRow = { hourStart: ORIGIN, labels: ['ns-a'], joules: 5 };
+    let reads = 0;
+    let clock = ORIGIN;
+    const hours = new PublishedHours({ read: () => (reads++, [row]), origin: ORIGIN, namespaceIndex: 0, now: () => clock });
+    hours.changing(); // never asked: no copy
+    hours.published();
+    expect(reads).toBe(0);
+    expect(await hours.rows({})).toEqual([row]);
+    expect(reads).toBe(1);
+    clock += 600;
+    hours.changing();
+    expect(reads).toBe(2);
+    expect(await hours.rows({})).toEqual([row]); // from the copy
+    expect(reads).toBe(2);
+    hours.published();
+    clock += 601;
+    hours.changing();
+    expect(reads).toBe(2);
+    let answered = false;
+    const waiting = hours.rows({}).then((rows) => ((answered = true), rows));
+    await setImmediate();
+    expect(answered).toBe(false);
+    hours.published();
+    expect(await waiting).toEqual([row]);
+    expect(reads).toBe(3);
+  });
+});
+
 function equal(a: readonly HourRow[], b: readonly HourRow[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
