@@ -1,5 +1,5 @@
 import { buildSnapshot, type HourWeight, type Ledger, type SnapshotLabels } from '../core/ledger/index.js';
-import type { LedgerSnapshot } from '../core/types.js';
+import type { LedgerSnapshot, SchemaId } from '../core/types.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
@@ -48,8 +48,11 @@ export class Poller {
   private overflowing = false;
   private readonly baseline: FirstScrapeBaseline;
   private readonly schedule: DetectionSchedule;
-  /** Clock of the latest detection: a schema found by a later one was absent until then. */
+  /** Clock and schemas of the latest successful detection: a schema found by a later one was absent until then. */
   private detectedAt: number | undefined;
+  private detectedSchemas: readonly SchemaId[] = [];
+  /** Where reads start until a poll succeeds, when a schema was found since the detection before. */
+  private readBackFrom: number | undefined;
 
   constructor(private readonly options: PollerOptions) {
     this.snapshotValue = buildSnapshot(options.ledger, options.labels, options.weights);
@@ -87,7 +90,8 @@ export class Poller {
     const first = this.readEnd === undefined;
     let start = first ? ledger.options.origin - this.options.lookbackSeconds : (this.readEnd as number) - this.options.overlapSeconds;
     try {
-      if (this.schedule.due) start = await this.detect(start, end, signal);
+      if (this.schedule.due) await this.detect(end, signal);
+      if (this.readBackFrom !== undefined) start = Math.min(start, this.readBackFrom);
       const chunks = Math.max(1, Math.ceil((end - start) / this.options.chunkSeconds));
       const bounds = (i: number): [number, number] => {
         const from = start + i * this.options.chunkSeconds;
@@ -118,6 +122,7 @@ export class Poller {
       }
       this.publish();
       this.reportOverflow();
+      this.readBackFrom = undefined;
       // No schema yet, or one whose series are gone: detect again on the next poll.
       this.schedule.pollEnded(reader.activeSchemas.length === 0 || reader.schemasWithoutSeries.length > 0);
       if (!this.backfilled) {
@@ -142,21 +147,22 @@ export class Poller {
   }
 
   /**
-   * Detects the schemas and their versions; returns where the poll's read starts. A schema found since
-   * the previous detection was not read in between: it is read again from that detection on (the
-   * ledger skips what it already holds of the other schemas).
+   * Detects the schemas and their versions. A schema found since the previous detection was not read
+   * in between: reads start at that detection until a poll succeeds (the ledger skips what it already
+   * holds of the other schemas).
    */
-  private async detect(start: number, end: number, signal?: AbortSignal): Promise<number> {
+  private async detect(end: number, signal?: AbortSignal): Promise<void> {
     const { reader, metrics, logger } = this.options;
-    const before = reader.activeSchemas;
     const detected = await reader.detect(end, signal);
     metrics.setKeplerInfo(detected);
     if (detected.length === 0) logger.warn('no Kepler metrics found; is Kepler scraped by this Prometheus?');
     const since = this.detectedAt;
     this.detectedAt = end;
     this.schedule.detected();
+    const before = this.detectedSchemas;
+    this.detectedSchemas = reader.activeSchemas;
     const added = reader.activeSchemas.some((schema) => !before.includes(schema));
-    return added && since !== undefined ? Math.min(start, since - this.options.overlapSeconds) : start;
+    if (added && since !== undefined) this.readBackFrom = Math.min(this.readBackFrom ?? Infinity, since - this.options.overlapSeconds);
   }
 
   /** Publishes the snapshot of the ledger as it is now. */

@@ -18,7 +18,7 @@ import type { RunningBackend } from '../support/backend.js';
 import { startPrometheus } from '../support/prometheus-server.js';
 import { waitFor } from '../support/wait-for.js';
 
-/** The sample source of the service, counting what it is asked; `failNext` makes the next range read fail. */
+/** The sample source of the service, counting what it is asked; `failNext` makes the next read of Kepler samples fail. */
 class CountingSource implements SampleSource {
   detections = 0;
   buildInfoReads = 0;
@@ -28,11 +28,10 @@ class CountingSource implements SampleSource {
 
   async fetchRange(request: RangeRequest, signal?: AbortSignal): Promise<RawSeries[]> {
     if (request.selector.includes('_build_info')) this.buildInfoReads++;
-    else this.reads++;
-    if (this.failNext) {
+    else if (this.failNext) {
       this.failNext = false;
       throw new Error('failed to read samples: connection reset (test)');
-    }
+    } else this.reads++;
     return this.inner.fetchRange(request, signal);
   }
 
@@ -113,9 +112,9 @@ describe('schema detection against a real Prometheus scraping a Kepler stand-in'
       lookbackSeconds: 300,
       chunkSeconds: 7200,
     });
-    const poll = async (): Promise<number> => {
+    const poll = async (succeeds = true): Promise<number> => {
       clock.now = Date.now() / 1000;
-      expect(await poller.pollOnce()).toBe(true);
+      expect(await poller.pollOnce()).toBe(succeeds);
       return clock.now;
     };
     const joules = (namespace: string) =>
@@ -174,27 +173,31 @@ describe('schema detection against a real Prometheus scraping a Kepler stand-in'
     expect(source.detections).toBe(1);
     expect(joules('ns-b')).toBe(0);
     await sleep(1500);
-    const sixth = await poll();
+    source.failNext = true; // poll 6 detects v0.10+, then its read fails
+    await poll(false);
     expect(source.detections).toBe(2);
     expect(metrics.keplerSchemas).toEqual([
       { schema: 'v0.10+', version: '0.10.2' },
       { schema: 'v0.4-v0.9', version: '0.7.11' },
     ]);
-    // Read from the previous detection on: every stored v0.10 sample counts, not only those after poll 5.
+    await sleep(1500);
+    const seventh = await poll(); // detects again after the failure
+    expect(source.detections).toBe(3);
+    // Read from the detection before v0.10+ appeared: every stored v0.10 sample counts, not only those after poll 5.
     const v10 = 'kepler_pod_cpu_joules_total';
-    expect(joules('ns-b')).toBeCloseTo(await storedIncrease(v10, sixth), 3);
-    expect(joules('ns-b')).toBeGreaterThan(40);
+    expect(joules('ns-b')).toBeCloseTo(await storedIncrease(v10, seventh), 3);
+    expect(joules('ns-b')).toBeGreaterThan(50);
 
     exporter.v04 = false; // n1 upgraded too: its v0.4-v0.9 series end
     await sleep(3000);
     await poll(); // still reads the last v0.4-v0.9 samples (within the overlap)
     await sleep(3000);
     await poll(); // reads no v0.4-v0.9 series at all
-    expect(source.detections).toBe(2);
-    const ninth = await poll(); // detects at once instead of at poll 11
     expect(source.detections).toBe(3);
+    const tenth = await poll(); // detects at once instead of at poll 12
+    expect(source.detections).toBe(4);
     expect(metrics.keplerSchemas).toEqual([{ schema: 'v0.10+', version: '0.10.2' }]);
-    expect(joules('ns-a')).toBeCloseTo(await storedIncrease('kepler_container_package_joules_total', ninth), 3);
-    expect(joules('ns-b')).toBeCloseTo(await storedIncrease(v10, ninth), 3);
+    expect(joules('ns-a')).toBeCloseTo(await storedIncrease('kepler_container_package_joules_total', tenth), 3);
+    expect(joules('ns-b')).toBeCloseTo(await storedIncrease(v10, tenth), 3);
   }, 60_000);
 });
