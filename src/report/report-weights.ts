@@ -52,7 +52,7 @@ export interface ReportWeights {
 export async function reportWeights(deps: ReportWeightsDeps): Promise<ReportWeights> {
   const { config, logger } = deps;
   const intensity = await readIntensity(deps);
-  const weights = configuredWeights(config, intensity);
+  const weights = configuredWeights(config, intensity).map(memoized);
   const carbon = weights.find((w) => w.name === CARBON_GRAMS);
   if (intensity !== undefined && carbon !== undefined && Number.isNaN(carbon.perWattHour(deps.from))) {
     const { intensitySelector: selector, intensityQuery: query } = config.carbon ?? {};
@@ -64,6 +64,20 @@ export async function reportWeights(deps: ReportWeightsDeps): Promise<ReportWeig
       ...(carbon !== undefined && { carbon: true }),
       ...(config.cost !== undefined && { cost: config.cost.currency === undefined ? {} : { currency: config.cost.currency } }),
     },
+  };
+}
+
+/** `weight` with each hour's factor computed once (an intensity hour without samples searches the known hours; a report asks once per group). */
+function memoized(weight: HourWeight): HourWeight {
+  const perHour = new Map<number, number>();
+  return {
+    name: weight.name,
+    perWattHour(hourStart: number): number {
+      let w = perHour.get(hourStart);
+      if (w === undefined) perHour.set(hourStart, (w = weight.perWattHour(hourStart)));
+      return w;
+    },
+    perWattHourOfDay: (day) => weight.perWattHourOfDay(day),
   };
 }
 
