@@ -97,10 +97,10 @@ async function readIntensity({ config, source, prometheus, from, to, now, signal
     } else {
       if (prometheus === undefined) throw new Error('this source has no PromQL engine to evaluate carbon.intensity_query');
       reader = new QueryIntensity(prometheus, query as string, queryStepSeconds);
-      // Each refresh after the first reads on from the hour before the previous one's end.
-      for (let t = Math.min(end, start + QUERY_CHUNK_SECONDS); end > start; t = Math.min(end, t + QUERY_CHUNK_SECONDS)) {
+      // One subquery per chunk: each refresh after the first reads on from the hour before the previous one's end.
+      for (let t = start; t < end; ) {
+        t = Math.min(end, t + QUERY_CHUNK_SECONDS);
         await reader.refresh(t, hoursTo(t), signal);
-        if (t >= end) break;
       }
     }
   } catch (error) {
