@@ -38,6 +38,8 @@ export const REPORT_USAGE = `Usage: energy-ledger report (--from TIME --to TIME 
 
 Exact energy per period and group for a past time range, straight from Prometheus.
 TIME is RFC 3339 (2026-11-27T10:00:00Z) or unix seconds; DUR a Prometheus duration (1h, 15m, 1d).
+With carbon and/or cost in the config, carbon_grams and cost columns follow energy_wh
+(each hour's Wh times that hour's intensity or price, summed per period).
 
 Flags:
   --from TIME              start of the range (required unless --period)
