@@ -1,4 +1,5 @@
 import type { RawSeries } from '../core/types.js';
+import { ByteInterner } from './byte-interner.js';
 import type { ApiEnvelope, QueryData } from './parse.js';
 
 /** What the fast path returns: the envelope, and the matrix when `data` was one (then `envelope.data` is undefined). */
@@ -88,14 +89,16 @@ class Scanner {
   private i = 0;
   private times = new Float64Array(1024);
   private values = new Float64Array(1024);
-  private readonly strings = new Map<string, string>();
+  private readonly strings: ByteInterner;
   private block = new Float64Array(0);
   private used = 0;
 
   constructor(
     private readonly b: Buffer,
     private readonly after = -Infinity,
-  ) {}
+  ) {
+    this.strings = new ByteInterner(b);
+  }
 
   /** The envelope; yields after each matrix series so a caller can pause (see {@link fastParseYielding}). */
   *envelope(): Generator<void, FastParsed> {
@@ -244,21 +247,61 @@ class Scanner {
   }
 
   /**
-   * A series' labels. Values are interned per response: most repeat across series (job, instance, node,
-   * namespace, zone …), so 100k series keep ~2 unique strings each instead of ~14 (≈ 40 MB less heap).
+   * A series' labels, read from the bytes: keys and values are interned per response (most repeat across
+   * series: job, instance, node, namespace, zone …), so 100k series keep ~2 unique strings each instead
+   * of ~14, and no slice of the body is decoded to be JSON.parsed (≈ 1 KB of garbage per series less).
+   * A string with escapes goes through JSON.parse; a repeated key, `__proto__`, a control character or
+   * a non-string value makes the whole body take the strict path.
    */
   private labels(): Record<string, string> {
-    const value = this.jsonValue();
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Unsupported();
-    const labels = value as Record<string, unknown>;
-    for (const key in labels) {
-      const v = labels[key];
-      if (typeof v !== 'string') throw new Unsupported();
-      const shared = this.strings.get(v);
-      if (shared === undefined) this.strings.set(v, v);
-      else labels[key] = shared;
+    const labels: Record<string, string> = {};
+    this.ws();
+    this.expect(LBRACE);
+    this.ws();
+    if (this.b[this.i] === RBRACE) {
+      this.i++;
+      return labels;
     }
-    return labels as Record<string, string>;
+    for (;;) {
+      this.ws();
+      this.expect(QUOTE);
+      const key = this.text();
+      if (key === '__proto__' || Object.hasOwn(labels, key)) throw new Unsupported();
+      this.ws();
+      this.expect(COLON);
+      this.ws();
+      this.expect(QUOTE);
+      labels[key] = this.text();
+      this.ws();
+      const c = this.b[this.i++];
+      if (c === RBRACE) return labels;
+      if (c !== COMMA) throw new Unsupported();
+    }
+  }
+
+  /** A string's content after its opening quote, interned unless it has escapes; consumes the closing quote. */
+  private text(): string {
+    const b = this.b;
+    const start = this.i;
+    let hash = ByteInterner.SEED;
+    let ascii = true;
+    for (let i = start; i < b.length; i++) {
+      const c = b[i] as number;
+      if (c === QUOTE) {
+        this.i = i + 1;
+        return this.strings.get(start, i, hash, ascii);
+      }
+      if (c === BACKSLASH) {
+        this.i = this.stringEnd(start);
+        const value: unknown = JSON.parse(b.toString('utf8', start - 1, this.i));
+        if (typeof value !== 'string') throw new Unsupported();
+        return value;
+      }
+      if (c < 0x20) throw new Unsupported();
+      if (c >= 0x80) ascii = false;
+      hash = ByteInterner.step(hash, c);
+    }
+    throw new Unsupported();
   }
 
   /** `[[t,"v"],…]` into the scratch arrays; returns the count. */

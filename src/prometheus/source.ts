@@ -2,6 +2,7 @@ import type { RawSeries } from '../core/types.js';
 import type { RangeRequest, SampleSource } from '../source/sample-source.js';
 import type { PrometheusClient } from './client.js';
 import { PrometheusError } from './errors.js';
+import { inSlices } from './in-slices.js';
 import { addMatchers, presentNamesQuery, rangeSelector } from './selector.js';
 import { clipSeries, mergeChunks } from './series-merge.js';
 
@@ -96,9 +97,15 @@ export class PrometheusSource implements SampleSource {
   /** Samples in `(from, to]` of one selector, bisecting the range while the answer is too big. */
   private async fetchPiece(selector: string, from: number, to: number, signal: AbortSignal): Promise<RawSeries[]> {
     try {
-      // The client drops samples at or before `from` while parsing; the clip is then a cheap check.
+      // The client drops samples at or before `from` while parsing; the clip is then a check, but
+      // still 20–40 ms over 100k series: in slices.
       const { series } = await this.client.queryMatrix(rangeSelector(selector, to - from), to, signal, from);
-      return series.map((s) => clipSeries(s, from, to)).filter((s) => s.timestamps.length > 0);
+      const kept: RawSeries[] = [];
+      await inSlices(series.length, (i) => {
+        const clipped = clipSeries(series[i] as RawSeries, from, to);
+        if (clipped.timestamps.length > 0) kept.push(clipped);
+      });
+      return kept;
     } catch (error) {
       const half = (to - from) / 2;
       const mid = floorMs((from + to) / 2) / 1000;
