@@ -46,22 +46,34 @@ export class FirstGaugeSamples {
    * Books the batch's first samples and starts the next batch. A sample books
    * `round(joules · Δ / period · 1e6)` µJ over `(t − Δ, t]` with Δ the time since the node's previous
    * gauge scrape; when there is none, or it is more than `ttl` before `t` (the series would start
-   * afresh after such a silence), Δ is one sample period.
+   * afresh after such a silence), Δ is one sample period. Timestamps are ascending per series (as
+   * Prometheus returns them). Work per series of a node with first samples: two binary searches per
+   * first sample or per sample of the series, whichever is fewer.
    */
   settle(origin: number, width: number, ttl: number, watermark: number): void {
+    const byNode = new Map<string, Pending[]>();
     for (const p of this.pending) {
-      let prev = this.newest.get(p.node) ?? -Infinity;
-      if (!(prev < p.t)) prev = -Infinity;
-      for (const times of this.batchTimes.get(p.node) ?? []) {
-        const s = newestBefore(times, p.t);
-        if (s > prev) prev = s;
-      }
-      const span = p.t - prev > ttl ? p.period : p.t - prev;
-      bookInterval(p.group, p.t - span, p.t, Math.round(p.joules * (span / p.period) * 1e6), origin, width);
+      const list = byNode.get(p.node);
+      if (list === undefined) byNode.set(p.node, [p]);
+      else list.push(p);
+    }
+    for (const [node, pending] of byNode) {
+      pending.sort((a, b) => a.t - b.t);
+      const times = pending.map((p) => p.t);
+      const previous = times.map(() => -Infinity);
+      for (const list of this.batchTimes.get(node) ?? []) newestBefore(list, times, previous);
+      const earlier = this.newest.get(node) ?? -Infinity;
+      let prev = -Infinity;
+      pending.forEach((p, k) => {
+        // A timestamp recorded for an earlier first sample is before every later one too.
+        prev = Math.max(prev, previous[k]!, earlier < p.t ? earlier : -Infinity);
+        const span = p.t - prev > ttl ? p.period : p.t - prev;
+        bookInterval(p.group, p.t - span, p.t, Math.round(p.joules * (span / p.period) * 1e6), origin, width);
+      });
     }
     for (const [node, lists] of this.batchTimes) {
       let max = this.newest.get(node) ?? -Infinity;
-      for (const times of lists) for (let i = times.length - 1; i >= 0; i--) if (times[i]! > max) max = times[i]!;
+      for (const times of lists) if (times[times.length - 1]! > max) max = times[times.length - 1]!;
       this.newest.set(node, max);
     }
     // A node silent for two TTLs can never be a previous scrape again: no sample more than a TTL behind
@@ -72,14 +84,41 @@ export class FirstGaugeSamples {
   }
 }
 
-/** Largest element of ascending `times` below `t` (−Infinity if none). */
-function newestBefore(times: ArrayLike<number>, t: number): number {
+/**
+ * For ascending `times` and ascending first-sample times `at`, records in `best[k]` the newest element of
+ * `times` in `[at[k − 1], at[k])` if it beats `best[k]`; the newest element before `at[k]` is then the
+ * maximum of `best[0..k]`. Jumps from one such element to the next: O(min(|times|, |at|) · log).
+ */
+function newestBefore(times: ArrayLike<number>, at: readonly number[], best: number[]): void {
+  for (let i = 0; i < times.length; ) {
+    const k = firstAbove(at, at.length, times[i]!);
+    if (k === at.length) return;
+    const j = Math.max(i, firstAtOrAbove(times, at[k]!) - 1);
+    if (times[j]! > best[k]!) best[k] = times[j]!;
+    i = j + 1;
+  }
+}
+
+/** First index of ascending `xs` (length `n`) whose element is above `t` (`n` if none). */
+function firstAbove(xs: ArrayLike<number>, n: number, t: number): number {
   let lo = 0;
-  let hi = times.length;
+  let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (times[mid]! < t) lo = mid + 1;
-    else hi = mid;
+    if (xs[mid]! > t) hi = mid;
+    else lo = mid + 1;
   }
-  return lo === 0 ? -Infinity : times[lo - 1]!;
+  return lo;
+}
+
+/** First index of ascending `xs` whose element is at or above `t` (its length if none). */
+function firstAtOrAbove(xs: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! >= t) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

@@ -59,6 +59,20 @@ describe('the first sample of a new v0.3 gauge series', () => {
     }
   });
 
+  it('takes the previous scrape from any gauge series of the node, new ones included, for several first samples in one batch', () => {
+    const l = ledger();
+    // Node scraped at O (old), O + 20 (a, b), O + 31 (c): 2 W each, so 2 J per second of interval.
+    l.ingest([
+      samples(gauge('c'), [[O + 31, 6000]]),
+      samples(gauge('a'), [[O + 20, 6000]]),
+      running(O - 60, O),
+      samples(gauge('b'), [[O + 20, 6000]]),
+    ]);
+    expect(joulesOf(l.totals('namespace'), 'ns-a')).toBe(2 * 20);
+    expect(joulesOf(l.totals('namespace'), 'ns-b')).toBe(2 * 20);
+    expect(joulesOf(l.totals('namespace'), 'ns-c')).toBe(2 * 11);
+  });
+
   it('books nothing before the origin: the part of the interval before it is cut off', () => {
     const l = ledger();
     // Node scraped at O − 10; the pod's first sample at O + 5 stands for (O − 10, O + 5], a third after the origin.
