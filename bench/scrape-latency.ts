@@ -41,8 +41,8 @@ export async function load(url: string, seconds: number, connections: number): P
   };
 }
 
-/** Starts the two servers for `namespaces` namespaces in a child process; `stop` ends it. */
-export async function startScrapeServers(namespaces: number): Promise<Servers & { stop(): Promise<void> }> {
+/** Starts the servers for `namespaces` namespaces in a child process; `cpuMicros` reads its CPU time so far, `stop` ends it. */
+export async function startScrapeServers(namespaces: number): Promise<Servers & { cpuMicros(): Promise<number>; stop(): Promise<void> }> {
   const child = fork(fileURLToPath(new URL('./scrape-server.ts', import.meta.url)), [String(namespaces)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -55,6 +55,11 @@ export async function startScrapeServers(namespaces: number): Promise<Servers & 
   ])) as [Servers];
   return {
     ...message,
+    async cpuMicros() {
+      const reply = once(child, 'message') as Promise<[{ cpuMicros: number }]>;
+      child.send('cpu');
+      return (await reply)[0].cpuMicros;
+    },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
@@ -73,9 +78,15 @@ async function run(opts: BenchOptions): Promise<BenchRow[]> {
     try {
       // Warm-up (JIT, the cached ledger text), then floor, product and Express alone in turn.
       for (const url of [servers.floor, servers.product, servers.express]) await load(url, 1, connections);
-      const floor = await load(servers.floor, seconds, connections);
-      const product = await load(servers.product, seconds, connections);
-      const express = await load(servers.express, seconds, connections);
+      // CPU time of the server process per request: far less sensitive to other load than latency.
+      const measure = async (url: string) => {
+        const before = await servers.cpuMicros();
+        const result = await load(url, seconds, connections);
+        return { ...result, cpuMicros: ((await servers.cpuMicros()) - before) / Math.max(1, result.requests) };
+      };
+      const floor = await measure(servers.floor);
+      const product = await measure(servers.product);
+      const express = await measure(servers.express);
       const size = `${(servers.bytes / 1024).toFixed(0)} KiB body, ${connections} connections, ${seconds} s`;
       rows.push({
         name: `${namespaces} namespaces: /metrics p99 latency`,
@@ -86,6 +97,13 @@ async function run(opts: BenchOptions): Promise<BenchRow[]> {
           `${size}; p50 ${product.p50} ms vs ${floor.p50} ms; ${Math.round(product.requestsPerSecond)} vs ${Math.round(floor.requestsPerSecond)} req/s; ` +
           `Express alone (no fast path): p99 ${express.p99} ms, p50 ${express.p50} ms, ${Math.round(express.requestsPerSecond)} req/s, ${express.errors} errors; baseline: node:http serving the same bytes`,
         goal: { text: '≤ 2× floor', met: product.p99 <= 2 * floor.p99 },
+      });
+      rows.push({
+        name: `${namespaces} namespaces: /metrics CPU per request`,
+        figure: product.cpuMicros,
+        unit: 'µs',
+        baseline: floor.cpuMicros,
+        note: `server process user + system time over the load run / requests; Express alone (no fast path): ${express.cpuMicros.toFixed(0)} µs; baseline: the floor`,
       });
       rows.push({
         name: `${namespaces} namespaces: /metrics errors`,

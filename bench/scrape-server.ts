@@ -2,7 +2,8 @@
  * Child process of the scrape latency bench: serves `/metrics` of `createApp` + `createMetricsRegistry`
  * for a snapshot of N namespaces, the same through the express app alone (`createExpressApp`, no fast
  * path), and a plain node:http server returning the same bytes from memory.
- * Sends `{ product, express, floor, bytes }` (URLs and body size) to the parent, then serves until killed.
+ * Sends `{ product, express, floor, bytes }` (URLs and body size) to the parent, then serves until killed;
+ * answers any later message with its CPU time (`{ cpuMicros }`).
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,4 +35,9 @@ const floor = await serve((_req, res) => {
   res.end(bytes);
 });
 process.send?.({ product: product.url, express: express.url, floor: floor.url, bytes: bytes.length });
+// Any message from the parent asks for this process' CPU time so far (user + system, µs).
+process.on('message', () => {
+  const { user, system } = process.cpuUsage();
+  process.send?.({ cpuMicros: user + system });
+});
 process.on('disconnect', () => process.exit(0));
