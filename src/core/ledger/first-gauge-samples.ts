@@ -1,6 +1,3 @@
-import type { GroupAccount } from './group-account.js';
-import { bookInterval } from './book-interval.js';
-
 /**
  * The first sample of a new v0.3 gauge series (a pod that started since the node's previous scrape).
  * Like every later sample it stands for the interval since the node's previous scrape, not for one
@@ -13,6 +10,10 @@ import { bookInterval } from './book-interval.js';
  * sample, taken from every batch so far, so it must wait for the end of the batch (series come in any
  * order): first samples are collected during the batch and booked by {@link FirstGaugeSamples.settle}.
  */
+import type { GroupAccount } from './group-account.js';
+import { bookInterval } from './book-interval.js';
+
+/** A first sample waiting for the end of its batch. */
 interface Pending {
   readonly group: GroupAccount;
   readonly node: string;
