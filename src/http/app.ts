@@ -118,8 +118,9 @@ export function createExpressApp(deps: AppDeps): Express {
   app.get('/api/v1/hours', async (req, res) => {
     const parsed = parseHoursQuery(req.query);
     if ('error' in parsed) return void res.status(400).json({ error: parsed.error });
-    const snapshot = deps.snapshot();
-    res.json(hoursJson(snapshot, await deps.hours(parsed)));
+    // The rows may wait for a publication in progress: the snapshot is read after them, so both are of one poll.
+    const rows = await deps.hours(parsed);
+    res.json(hoursJson(deps.snapshot(), rows));
   });
 
   app.use((req, res) => {

@@ -172,6 +172,20 @@ describe('JSON API', () => {
     expect(res.body.hours[1].watt_hours).toBe(0.5);
   });
 
+  it('reads the watermark after the hours, so rows that waited for a publication come with that poll\'s watermark', async () => {
+    let current = snapshot;
+    const later = snapshotOf([ns('shop', 7200, 2)], { watermark: 1_700_003_600 });
+    // As PublishedHours does mid-ingest: the rows resolve once the next snapshot is published.
+    const hours = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      current = later;
+      return hourRows;
+    };
+    const res = await request(createApp(deps({ hours, snapshot: () => current }))).get('/api/v1/hours');
+    expect(res.status).toBe(200);
+    expect(res.body.watermark).toBe(1_700_003_600);
+  });
+
   it.each([
     ['unix seconds', 'from=1699995600&to=1700000000', { from: 1_699_995_600, to: 1_700_000_000 }],
     ['RFC 3339 with Z', 'from=2023-11-14T21:00:00Z', { from: 1_699_995_600 }],
