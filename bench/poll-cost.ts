@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback } from 'node:zlib';
 import { request } from 'undici';
@@ -31,6 +32,8 @@ const INTERVAL = 30;
 const OVERLAP = 300;
 /** Samples per series, 15 s apart: 7.5 minutes, enough for the warm-up poll and the measured one. */
 const HISTORY = 30;
+/** Pause between the forced GC and a measured run, ms. */
+const SETTLE_MS = 200;
 
 /** What one measured operation cost. */
 export interface OpCost {
@@ -56,6 +59,10 @@ export interface OpCost {
 /** Runs `fn` while watching the event loop and the heap. */
 export async function measure(fn: () => Promise<unknown>): Promise<OpCost> {
   gcIfExposed();
+  // Let V8 finish sweeping after the forced GC (concurrently, on a CPU it shares with Prometheus): else
+  // the first allocations of the measured run may wait for it (gaps of 30–60 ms at 100k series where the
+  // main thread neither ran nor waited for a CPU, seen only right after a forced GC).
+  await delay(SETTLE_MS);
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   let peakHeap = process.memoryUsage().heapUsed;
   let last = performance.now();
