@@ -92,12 +92,15 @@ class Scanner {
   private readonly strings: ByteInterner;
   private block = new Float64Array(0);
   private used = 0;
+  /** Doubles per block: {@link SAMPLE_BLOCK}, less for a small body (≥ 15 bytes of JSON per double). */
+  private readonly blockSize: number;
 
   constructor(
     private readonly b: Buffer,
     private readonly after = -Infinity,
   ) {
     this.strings = new ByteInterner(b);
+    this.blockSize = Math.min(SAMPLE_BLOCK, Math.max(256, Math.ceil(b.length / 8)));
   }
 
   /** The envelope; yields after each matrix series so a caller can pause (see {@link fastParseYielding}). */
@@ -189,7 +192,7 @@ class Scanner {
     }
     if (2 * count > SAMPLE_BLOCK / 4) return { labels, timestamps: times.slice(0, count), values: values.slice(0, count) };
     if (this.used + 2 * count > this.block.length) {
-      this.block = new Float64Array(SAMPLE_BLOCK);
+      this.block = new Float64Array(Math.max(this.blockSize, 2 * count));
       this.used = 0;
     }
     const { block, used } = this;

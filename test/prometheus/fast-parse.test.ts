@@ -155,6 +155,13 @@ describe('fastParse', () => {
     expect(buffers.size).toBe(3);
     expect((out[count]!.timestamps as Float64Array).length).toBe(long);
     expect(buffers.has((out[count]!.timestamps as Float64Array).buffer)).toBe(false);
+    // A small body gets a small block, all its series in it.
+    const small = fastParse(Buffer.from(body(items.slice(0, 3), '', []), 'utf8'));
+    if (small?.matrix?.resultType !== 'matrix') throw new Error('want a matrix');
+    const blocks = new Set(small.matrix.series.map((s) => (s.timestamps as Float64Array).buffer));
+    expect(blocks.size).toBe(1);
+    expect([...blocks][0]!.byteLength).toBeLessThan(SAMPLE_BLOCK);
+    expect(Array.from(small.matrix.series[2]!.values)).toEqual(Array.from({ length: 20 }, (_, j) => 2 + j / 10));
   });
 
   it('declines duplicate keys and escaped keys instead of guessing', () => {
