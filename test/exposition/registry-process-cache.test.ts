@@ -7,7 +7,7 @@ import { snapshotOf } from './snapshots.js';
 describe('createMetricsRegistry process metrics reuse', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('renders the process metrics at most once per max age while service metrics stay fresh', async () => {
+  it('renders the process metrics at most once per max age and the service metrics once per change', async () => {
     let clock = 0;
     const service = new ServiceMetrics('1');
     const snapshot = snapshotOf([]);
@@ -28,7 +28,10 @@ describe('createMetricsRegistry process metrics reuse', () => {
 
     clock = 1000;
     await metrics.metricsChunks();
-    expect(renders).toHaveBeenCalledTimes(5); // both again
+    expect(renders).toHaveBeenCalledTimes(4); // process again; service unchanged, so reused
+    service.setBackfillComplete(true);
+    await metrics.metricsChunks();
+    expect(renders).toHaveBeenCalledTimes(5); // service again
   });
 
   it('shares one process rendering between concurrent scrapes and renders every scrape with a max age of 0', async () => {
@@ -36,12 +39,12 @@ describe('createMetricsRegistry process metrics reuse', () => {
     const shared = createMetricsRegistry({ snapshot: () => snapshot, version: '1', now: () => 0 });
     const renders = vi.spyOn(Registry.prototype, 'metrics');
     await Promise.all([shared.metrics(), shared.metrics(), shared.metrics()]);
-    expect(renders).toHaveBeenCalledTimes(4);
+    expect(renders).toHaveBeenCalledTimes(2);
 
     renders.mockClear();
     const fresh = createMetricsRegistry({ snapshot: () => snapshot, version: '1', now: () => 0, processMetricsMaxAgeMs: 0 });
     await fresh.metrics();
     await fresh.metrics();
-    expect(renders).toHaveBeenCalledTimes(4);
+    expect(renders).toHaveBeenCalledTimes(3); // service once, process twice
   });
 });
