@@ -44,8 +44,9 @@ export const DEFAULTS = {
       fast: { long_window: '1h', short_window: '5m', factor: 4, for: '2m', severity: 'critical' },
       slow: { long_window: '6h', short_window: '30m', factor: 1.5, for: '15m', severity: 'warning' },
     },
-    for: { hourly_energy_high: '0s', down: '5m', absent: '15m', polls_failing: '5m', watermark_lagging: '5m', kepler_absent: '10m', namespace_overflow: '15m' },
+    for: { hourly_energy_high: '0s', down: '5m', absent: '15m', polls_failing: '5m', watermark_lagging: '5m', kepler_absent: '10m', namespace_overflow: '15m', carbon_intensity_failing: '15m' },
     watermark_max_lag: '10m',
+    carbon_intensity_error_window: '10m',
     runbook_url: 'https://github.com/energy-ledger/energy-ledger/blob/main/README.md',
     kepler_group: false,
     prometheus_rule: { name: 'energy-ledger' },
@@ -203,8 +204,10 @@ export const RULES_SCHEMA = mapping({
     watermark_lagging: duration({ allowZero: true }).prefault(forDefaults.watermark_lagging),
     kepler_absent: duration({ allowZero: true }).prefault(forDefaults.kepler_absent),
     namespace_overflow: duration({ allowZero: true }).prefault(forDefaults.namespace_overflow),
+    carbon_intensity_failing: duration({ allowZero: true }).prefault(forDefaults.carbon_intensity_failing),
   }).prefault({}),
   watermark_max_lag: duration().prefault(DEFAULTS.rules.watermark_max_lag),
+  carbon_intensity_error_window: duration({ atLeast: 300 }).prefault(DEFAULTS.rules.carbon_intensity_error_window),
   runbook_url: httpUrl.prefault(DEFAULTS.rules.runbook_url),
   kepler_group: boolean.prefault(DEFAULTS.rules.kepler_group),
   prometheus_rule: mapping({
@@ -218,6 +221,10 @@ export const RULES_SCHEMA = mapping({
   if (3600 % step !== 0) {
     ctx.addIssue({ code: 'custom', message: `must divide 1h (the hourly recordings average over it), got ${formatDuration(step)}`, path: ['evaluation_interval'], input: step });
     return;
+  }
+  const window = r.carbon_intensity_error_window;
+  if (window % step !== 0) {
+    ctx.addIssue({ code: 'custom', message: `must be a multiple of evaluation_interval (${formatDuration(step)}), got ${formatDuration(window)}`, path: ['carbon_intensity_error_window'], input: window });
   }
   for (const speed of ['fast', 'slow'] as const) {
     for (const key of ['long_window', 'short_window'] as const) {

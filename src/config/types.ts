@@ -144,8 +144,11 @@ export interface RulesConfig {
     readonly watermarkLagging: number;
     readonly keplerAbsent: number;
     readonly namespaceOverflow: number;
+    readonly carbonIntensityFailing: number;
   };
   readonly watermarkMaxLagSeconds: number;
+  /** Window over which failed reads of the grid carbon intensity are counted; a multiple of the evaluation interval. */
+  readonly carbonIntensityErrorWindowSeconds: number;
   /** Base of every alert's `runbook_url`; the alert's anchor is appended (`#energyledgerdown`). */
   readonly runbookUrl: string;
   /** Also generate the group of recordings straight over Kepler's counters (clusters without the service). */

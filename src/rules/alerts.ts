@@ -1,6 +1,6 @@
 /** The alerting rules: namespace energy (hourly threshold, budget burn) and the service's own health. */
 import type { BurnRateWindow, RulesConfig } from '../config/types.js';
-import { LABEL_SCHEMA, LABEL_VERSION, METRICS } from '../exposition/names.js';
+import { LABEL_REASON, LABEL_SCHEMA, LABEL_VERSION, METRICS } from '../exposition/names.js';
 import type { AlertingRule, RuleGroup } from './model.js';
 import { ALERTS, GROUPS, SERVICE_RECORDS as R, runbookAnchor } from './names.js';
 import { dur, eq, matchersOf, num, selectorOf } from './promql.js';
@@ -8,7 +8,7 @@ import { servicePowerRecord } from './service-group.js';
 import { label, value } from './template.js';
 
 /** Decimals of `$value` in the descriptions. */
-export const DECIMALS = { wh: 1, burn: 2, seconds: 0 } as const;
+export const DECIMALS = { wh: 1, burn: 2, seconds: 0, count: 0 } as const;
 
 /** How long an alert keeps firing once its condition is gone (short dips and brief gaps do not resolve it). */
 export const KEEP_FIRING = { hourly: 300, keplerAbsent: 300, watermark: 300 } as const;
@@ -98,6 +98,30 @@ function absentLabels(rules: RulesConfig): string {
   return equal.length === 0 ? rules.serviceSelector : `{${equal.map((m) => `${m.name}="${label(m.name)}"`).join(', ')}}`;
 }
 
+/**
+ * Failed reads of the grid carbon intensity, summed over reasons, in every window for `for`: one
+ * transient failure leaves the window before `for` has elapsed (when the window is not longer than `for`).
+ */
+export function carbonIntensityExpr(rules: RulesConfig): string {
+  const errors = selectorOf(METRICS.carbonIntensityErrors.name, matchersOf(rules.serviceSelector));
+  return `sum without (${LABEL_REASON}) (increase(${errors}[${dur(rules.carbonIntensityErrorWindowSeconds)}])) > 0`;
+}
+
+function carbonIntensityAlert(rules: RulesConfig): AlertingRule {
+  const window = dur(rules.carbonIntensityErrorWindowSeconds);
+  const forS = rules.forSeconds.carbonIntensityFailing;
+  return alert(
+    rules,
+    ALERTS.carbonIntensityFailing,
+    'warning',
+    carbonIntensityExpr(rules),
+    'energy-ledger cannot read the grid carbon intensity.',
+    `energy-ledger ${label('instance')} failed ${value(DECIMALS.count)} reads of the grid carbon intensity in the last ${window}, and reads have kept failing for ${dur(forS)}: ` +
+      `carbon series use the last hour whose intensity was read, or are left out when none is known (see ${METRICS.carbonIntensityErrors.name} by reason).`,
+    timing(forS),
+  );
+}
+
 /** Every alert, in a stable order. */
 export function alertGroup(rules: RulesConfig): RuleGroup {
   const sel = matchersOf(rules.serviceSelector);
@@ -164,6 +188,7 @@ export function alertGroup(rules: RulesConfig): RuleGroup {
       `energy-ledger ${instance} sums ${value(DECIMALS.seconds)} Kepler series of namespaces beyond max_namespaces into namespace="__other__"; their energy is not attributed to them.`,
       timing(f.namespaceOverflow),
     ),
+    carbonIntensityAlert(rules),
   ];
   return { name: GROUPS.alerts, interval: dur(rules.evaluationIntervalSeconds), rules: out };
 }

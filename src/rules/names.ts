@@ -53,6 +53,7 @@ export const ALERTS = {
   watermarkLagging: 'EnergyLedgerWatermarkLagging',
   keplerAbsent: 'EnergyLedgerKeplerAbsent',
   namespaceOverflow: 'EnergyLedgerNamespaceOverflow',
+  carbonIntensityFailing: 'EnergyLedgerCarbonIntensityFailing',
 } as const;
 
 /** Label the Kepler component recordings carry, so two schemas during an upgrade never collide. */

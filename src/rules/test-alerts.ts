@@ -5,7 +5,7 @@
  * one interval before `for` has elapsed.
  */
 import type { BurnRateWindow, Config, RulesConfig } from '../config/types.js';
-import { LABEL_SCHEMA, LABEL_VERSION, METRICS } from '../exposition/names.js';
+import { LABEL_REASON, LABEL_SCHEMA, LABEL_VERSION, METRICS } from '../exposition/names.js';
 import { DECIMALS, budgets, hourlyOverrides } from './alerts.js';
 import type { AlertTest, AlertingRule, InputSeries, RuleGroup, TestGroup } from './model.js';
 import { ALERTS } from './names.js';
@@ -235,6 +235,56 @@ function healthTests(rules: RulesConfig, group: RuleGroup): TestGroup[] {
   ];
 }
 
+/**
+ * The carbon intensity alert. Test series are sampled every interval I. A counter growing by 1 per I
+ * makes `increase()` over a window W exactly W/I once the window is full (the range starts on a sample).
+ * After a single failure at s, the increase is positive at s … s + W − I only, so the alert stays
+ * pending for W − I and never fires when that is shorter than `for`.
+ */
+function carbonIntensityTests(rules: RulesConfig, group: RuleGroup): TestGroup[] {
+  const I = rules.evaluationIntervalSeconds;
+  const W = rules.carbonIntensityErrorWindowSeconds;
+  const forS = rules.forSeconds.carbonIntensityFailing;
+  const name = ALERTS.carbonIntensityFailing;
+  const target = targetLabels(rules);
+  const errors = (reason: string, values: string): InputSeries => ({ series: seriesText(METRICS.carbonIntensityErrors.name, { ...target, [LABEL_REASON]: reason }), values });
+  // The condition holds from the second sample (t = I) on; the value is exact once a whole window is sampled.
+  const at = Math.max(ceilTo(I + forS, I), W) + 2 * I;
+  const n = at / I + 1;
+  const groups = [
+    testGroup(I, {
+      name: `${name} fires when every read fails for the whole of for, with the failures of the window summed over reasons`,
+      inputs: [errors('timeout', linear(0, 1, n)), errors('unreachable', constant(0, n))],
+      alertname: name,
+      at,
+      pendingSeconds: forS,
+      startSeconds: I,
+      firing: expected(group, name, [{ labels: target, value: W / I }]),
+    }),
+    testGroup(I, {
+      name: `${name} stays quiet while reads succeed after earlier failures (the counters stand still)`,
+      inputs: [errors('timeout', constant(3, n)), errors('unreachable', constant(0, n))],
+      alertname: name,
+      at,
+      firing: [],
+    }),
+  ];
+  if (W - I < forS) {
+    // One failure at s = 2I; the last evaluation that still sees it is s + W − I.
+    const s = 2 * I;
+    groups.push(
+      testGroup(I, {
+        name: `${name} stays quiet after a single failed read, which leaves the ${dur(W)} window before ${dur(forS)} have passed`,
+        inputs: [errors('timeout', `${constant(0, 1)} ${constant(1, W / I + 2)}`)],
+        alertname: name,
+        at: s + W - I,
+        firing: [],
+      }),
+    );
+  }
+  return groups;
+}
+
 /** Tests of every alert of `group`. */
 export function alertTests(config: Config, rules: RulesConfig, group: RuleGroup): TestGroup[] {
   return [
@@ -242,5 +292,6 @@ export function alertTests(config: Config, rules: RulesConfig, group: RuleGroup)
     ...burnTests(config, rules, group, ALERTS.budgetBurnFast, rules.burnRate.fast, 'fast'),
     ...burnTests(config, rules, group, ALERTS.budgetBurnSlow, rules.burnRate.slow, 'slow'),
     ...healthTests(rules, group),
+    ...carbonIntensityTests(rules, group),
   ];
 }

@@ -19,8 +19,9 @@ describe('the rules: section of the configuration', () => {
         fast: { longWindowSeconds: 3600, shortWindowSeconds: 300, factor: 4, forSeconds: 120, severity: 'critical' },
         slow: { longWindowSeconds: 21_600, shortWindowSeconds: 1800, factor: 1.5, forSeconds: 900, severity: 'warning' },
       },
-      forSeconds: { hourlyEnergyHigh: 0, down: 300, absent: 900, pollsFailing: 300, watermarkLagging: 300, keplerAbsent: 600, namespaceOverflow: 900 },
+      forSeconds: { hourlyEnergyHigh: 0, down: 300, absent: 900, pollsFailing: 300, watermarkLagging: 300, keplerAbsent: 600, namespaceOverflow: 900, carbonIntensityFailing: 900 },
       watermarkMaxLagSeconds: 600,
+      carbonIntensityErrorWindowSeconds: 600,
       keplerGroup: false,
       prometheusRule: { name: 'energy-ledger', labels: {} },
     });
@@ -75,6 +76,12 @@ describe('the rules: section of the configuration', () => {
     ['a short window longer than the long one', 'rules:\n  burn_rate:\n    slow: { short_window: 7h }\n', 'config.yaml:3:27: rules.burn_rate.slow.short_window: must be shorter than long_window'],
     ['a window shorter than 5m', 'rules:\n  burn_rate:\n    fast: { short_window: 1m }\n', 'config.yaml:3:27: rules.burn_rate.fast.short_window: "1m" is too short: it must be at least 5m'],
     ['an evaluation interval that does not divide 1h', 'rules:\n  evaluation_interval: 7m\n', 'config.yaml:2:24: rules.evaluation_interval: must divide 1h (the hourly recordings average over it), got 7m'],
+    [
+      'a carbon intensity error window that is not a multiple of the evaluation interval',
+      'rules:\n  evaluation_interval: 5m\n  carbon_intensity_error_window: 12m\n',
+      'config.yaml:3:34: rules.carbon_intensity_error_window: must be a multiple of evaluation_interval (5m), got 12m',
+    ],
+    ['a carbon intensity error window shorter than 5m', 'rules:\n  carbon_intensity_error_window: 2m\n', 'config.yaml:2:34: rules.carbon_intensity_error_window: "2m" is too short: it must be at least 5m'],
     ['an unknown severity', 'rules:\n  burn_rate: { fast: { severity: page } }\n', 'config.yaml:2:34: rules.burn_rate.fast.severity: must be one of critical, warning, info; got "page"'],
     ['a bad service selector', 'rules:\n  service_selector: job=x\n', `config.yaml:2:21: rules.service_selector: invalid selector 'job=x': expected '{' at position 0`],
     ['a runbook URL with a fragment', 'rules:\n  runbook_url: https://x/README.md#ops\n', 'config.yaml:2:16: rules.runbook_url: "https://x/README.md#ops" must not have a query or fragment'],

@@ -91,6 +91,29 @@ describe('generated rules', () => {
     }
   });
 
+  it('alert when reads of the grid carbon intensity keep failing, with the configured window and pending duration', () => {
+    const config = configOf('rules:\n  service_selector: \'{job="el"}\'\n  carbon_intensity_error_window: 20m\n  for: { carbon_intensity_failing: 30m }\n');
+    const [carbon, ...others] = rulesOf(config).alerts.filter((a) => a.alert === ALERTS.carbonIntensityFailing);
+    expect(others).toEqual([]);
+    expect(carbon?.expr).toBe('sum without (reason) (increase(energy_ledger_carbon_intensity_errors_total{job="el"}[20m])) > 0');
+    expect(carbon?.for).toBe('30m');
+    expect(carbon?.labels).toEqual({ severity: 'warning' });
+    expect(carbon?.annotations.description).toContain('in the last 20m, and reads have kept failing for 30m');
+  });
+
+  it('test that a single failed carbon intensity read stays quiet only where the window is shorter than for', () => {
+    const quietNames = (text: string) =>
+      rulesOf(configOf(text))
+        .tests.filter((t) => t.alert_rule_test?.every((c) => c.alertname === ALERTS.carbonIntensityFailing && c.exp_alerts.length === 0))
+        .map((t) => t.name);
+    const single = `${ALERTS.carbonIntensityFailing} stays quiet after a single failed read`;
+    expect(quietNames('rules:\n  carbon_intensity_error_window: 10m\n  for: { carbon_intensity_failing: 15m }\n').filter((n) => n.startsWith(single))).toHaveLength(1);
+    // A window longer than `for` would fire on one failure: only the quiet case of standing counters remains.
+    const long = quietNames('rules:\n  carbon_intensity_error_window: 30m\n  for: { carbon_intensity_failing: 5m }\n');
+    expect(long.filter((n) => n.startsWith(single))).toEqual([]);
+    expect(long).toHaveLength(1);
+  });
+
   it('leave the Kepler group out unless asked for', () => {
     expect(rulesOf(configOf('')).groups.map((g) => g.name)).toEqual([GROUPS.recordings, GROUPS.alerts]);
     expect(rulesOf(RICH).groups.map((g) => g.name)).toEqual([GROUPS.recordings, GROUPS.kepler, GROUPS.alerts]);

@@ -121,7 +121,7 @@ describe('the committed rule files', () => {
 });
 
 describe('rules generated from other configurations', () => {
-  it('pass promtool check and their own promtool tests (extra grouping label, selectors, 30s interval, v0.3, other thresholds)', async () => {
+  it('pass promtool check and their own promtool tests (extra grouping label, selectors, 30s interval, v0.3, other thresholds, a carbon window longer than its for)', async () => {
     const config = loadConfig({
       file: {
         name: 'other.yaml',
@@ -139,8 +139,9 @@ describe('rules generated from other configurations', () => {
           '  burn_rate:',
           '    fast: { long_window: 30m, short_window: 5m, factor: 7, for: 1m30s }',
           '    slow: { long_window: 2h, factor: 1.1, for: 0s }',
-          '  for: { hourly_energy_high: 90s, down: 1m, absent: 0s, polls_failing: 2m30s, watermark_lagging: 30s, kepler_absent: 3m }',
+          '  for: { hourly_energy_high: 90s, down: 1m, absent: 0s, polls_failing: 2m30s, watermark_lagging: 30s, kepler_absent: 3m, carbon_intensity_failing: 2m }',
           '  watermark_max_lag: 7m',
+          '  carbon_intensity_error_window: 5m30s',
           '  kepler_group: true',
           '',
         ].join('\n'),
