@@ -136,18 +136,9 @@ const ROWS: readonly RowSpec[] = [
       },
       {
         type: 'timeseries',
-        title: 'Poll errors by reason',
-        description: `increase() of ${METRICS.pollErrors.name}: failed polls of the Prometheus API.`,
-        width: 6,
-        height: 6,
-        unit: 'short',
-        queries: [{ expr: `sum by (reason) (increase(${METRICS.pollErrors.name}[$__rate_interval]))`, legend: '{{reason}}' }],
-      },
-      {
-        type: 'timeseries',
         title: 'Watermark lag and poll duration',
         description: 'How far behind the ledger is, and how long polls take (90th percentile).',
-        width: 6,
+        width: 12,
         height: 6,
         unit: 's',
         queries: [
@@ -157,6 +148,27 @@ const ROWS: readonly RowSpec[] = [
             legend: 'poll duration p90',
           },
         ],
+      },
+      {
+        type: 'timeseries',
+        title: 'Poll errors by reason',
+        description: `increase() of ${METRICS.pollErrors.name}: failed polls of the Prometheus API.`,
+        width: 12,
+        height: 6,
+        unit: 'short',
+        queries: [{ expr: `sum by (reason) (increase(${METRICS.pollErrors.name}[$__rate_interval]))`, legend: '{{reason}}' }],
+      },
+      {
+        type: 'timeseries',
+        title: 'Carbon intensity read errors by reason',
+        description:
+          `rate() of ${METRICS.carbonIntensityErrors.name}: failed reads of the grid carbon intensity (carbon.intensity_selector or carbon.intensity_query), per second. ` +
+          'Energy is unaffected; while reads fail, carbon uses the last hour whose intensity was read, or is left out when none is known ' +
+          '(alert: EnergyLedgerCarbonIntensityFailing).',
+        width: 12,
+        height: 6,
+        unit: 'rps',
+        queries: [{ expr: `sum by (reason) (rate(${METRICS.carbonIntensityErrors.name}[5m]))`, legend: '{{reason}}' }],
       },
     ],
   },

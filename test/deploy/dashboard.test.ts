@@ -21,6 +21,7 @@ const committed = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
 interface Panel {
   id: number;
+  type: string;
   title: string;
   description?: string;
   gridPos: { x: number; y: number; w: number; h: number };
@@ -65,6 +66,17 @@ describe('the committed dashboard', () => {
     expect(titles).toEqual(
       expect.arrayContaining(['Namespace power now', 'Energy per hour, last 24 h', 'Top namespaces, last 24 h', 'Node power now', 'Last poll', 'Poll errors by reason', 'Watermark lag']),
     );
+  });
+
+  it('shows failed reads of the grid carbon intensity by reason in the service-health row', () => {
+    const top = dashboard().panels;
+    const health = top.findIndex((p) => p.title === 'energy-ledger health');
+    expect(top[health]?.type).toBe('row');
+    const next = top.findIndex((p, i) => i > health && p.type === 'row');
+    const row = top.slice(health + 1, next === -1 ? undefined : next);
+    expect(row.map((p) => p.title)).toContain('Poll errors by reason');
+    const exprs = row.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    expect(exprs).toContain(`sum by (reason) (rate(${METRICS.carbonIntensityErrors.name}[5m]))`);
   });
 
   it('shows every namespace family the service emits, the overflow warning and the __unattributed__ namespace', () => {
