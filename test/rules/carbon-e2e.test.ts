@@ -55,7 +55,7 @@ describe('the carbon intensity alert in a real Prometheus that the services both
       cleanups.push(() => service.stop());
       return service;
     };
-    // A syntax error: every read of the intensity fails with query_error.
+    // A syntax error: Prometheus refuses every read of the intensity (HTTP 400, reason http_4xx).
     await Promise.all([serve(broken, 'avg(grid_intensity{region="a"}'), serve(working, 'vector(400)')]);
 
     const firing = await waitFor(async () => {
@@ -65,10 +65,15 @@ describe('the carbon intensity alert in a real Prometheus that the services both
     expect(firing.map((a) => [a.labels.instance, a.labels.job, a.labels.severity, a.labels.reason, a.state])).toEqual([
       [broken, 'energy-ledger', 'warning', undefined, 'firing'],
     ]);
-    // The working instance's counters are scraped too (all reasons at 0), and they stay quiet.
-    const response = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(`energy_ledger_carbon_intensity_errors_total{instance="${working}"}`)}`);
-    const body = (await response.json()) as { data: { result: { value: [number, string] }[] } };
-    expect(body.data.result.length).toBeGreaterThan(0);
-    expect(body.data.result.map((r) => r.value[1])).toEqual(body.data.result.map(() => '0'));
+    const query = async (expr: string) => {
+      const response = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      return ((await response.json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data.result;
+    };
+    const failed = await query(`energy_ledger_carbon_intensity_errors_total{instance="${broken}"} > 0`);
+    expect(failed.map((r) => r.metric.reason)).toEqual(['http_4xx']);
+    // The working instance's counters are scraped too (every reason, at 0).
+    const quiet = await query(`energy_ledger_carbon_intensity_errors_total{instance="${working}"}`);
+    expect(quiet.length).toBeGreaterThan(0);
+    expect(quiet.map((r) => r.value[1])).toEqual(quiet.map(() => '0'));
   }, 120_000);
 });
