@@ -1,4 +1,3 @@
-import { setImmediate } from 'node:timers/promises';
 import {
   buildSelector,
   createClassifier,
@@ -11,6 +10,7 @@ import {
   type QuerySpec,
 } from '../core/schema/index.js';
 import type { RawSeries, SchemaId, SeriesSamples } from '../core/types.js';
+import { inSlices } from '../source/in-slices.js';
 import type { SampleSource } from '../source/sample-source.js';
 import { KeyMerger } from './merge-by-key.js';
 
@@ -27,9 +27,6 @@ export interface KeplerReaderOptions {
   readonly schema: 'auto' | SchemaId;
   readonly classify: ClassifyOptions;
 }
-
-/** Longest stretch of classification between two turns of the event loop, ms. */
-const SLICE_MS = 10;
 
 /** How far back build-info series are looked for (Prometheus' default lookback). */
 const BUILD_INFO_LOOKBACK_SECONDS = 300;
@@ -134,17 +131,5 @@ export class KeplerReader {
     const series = await this.options.source.fetchRange({ selector, start: now - BUILD_INFO_LOOKBACK_SECONDS, end: now }, signal);
     const versions = [...new Set(series.map((s) => s.labels.version).filter((v): v is string => !!v))].sort();
     return versions.length > 0 ? versions.join(',') : 'unknown';
-  }
-}
-
-/** Calls `fn(0 … n−1)`, yielding to the event loop whenever a stretch has run for {@link SLICE_MS}. */
-async function inSlices(n: number, fn: (i: number) => void): Promise<void> {
-  let since = performance.now();
-  for (let i = 0; i < n; i++) {
-    fn(i);
-    if ((i & 255) === 255 && performance.now() - since >= SLICE_MS) {
-      await setImmediate();
-      since = performance.now();
-    }
   }
 }
