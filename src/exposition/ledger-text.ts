@@ -19,6 +19,8 @@ export class ExpositionError extends Error {
 export interface LedgerTextOptions {
   readonly namespaceLabels?: readonly string[];
   readonly nodeLabels?: readonly string[];
+  /** Renders the two `…_energy_joules_total` counter families (default true); false leaves them out, HELP and TYPE too. */
+  readonly counters?: boolean;
 }
 
 /** Renders every ledger-derived family of `snapshot` as Prometheus text 0.0.4, ending with a line feed. */
@@ -26,12 +28,13 @@ export function renderLedgerText(snapshot: LedgerSnapshot, options: LedgerTextOp
   checkLabelNames('namespace', snapshot.namespaceLabels, options.namespaceLabels);
   checkLabelNames('node', snapshot.nodeLabels, options.nodeLabels);
   const parts: string[] = [];
-  renderScope(parts, snapshot.namespaceLabels, snapshot.namespaces, [
+  const counters = options.counters ?? true;
+  renderScope(parts, snapshot.namespaceLabels, snapshot.namespaces, counters, [
     METRICS.namespaceJoules,
     METRICS.namespaceWindow,
     METRICS.namespacePeriod,
   ]);
-  renderScope(parts, snapshot.nodeLabels, snapshot.nodes, [METRICS.nodeJoules, METRICS.nodeWindow, METRICS.nodePeriod]);
+  renderScope(parts, snapshot.nodeLabels, snapshot.nodes, counters, [METRICS.nodeJoules, METRICS.nodeWindow, METRICS.nodePeriod]);
   const { stats } = snapshot;
   parts.push(familyHeader(METRICS.samples), `${METRICS.samples.name} ${formatValue(stats.samples)}\n`);
   parts.push(familyHeader(METRICS.samplesRejected));
@@ -51,6 +54,7 @@ function renderScope(
   parts: string[],
   labelNames: readonly string[],
   groups: readonly GroupEnergy[],
+  counters: boolean,
   [joules, window, period]: readonly [MetricSpec, MetricSpec, MetricSpec],
 ): void {
   const prefixes = groups.map((g, i) => {
@@ -62,12 +66,14 @@ function renderScope(
     return formatLabelPairs(labelNames, g.labels);
   });
   const sep = labelNames.length > 0 ? ',' : '';
-  parts.push(familyHeader(joules));
-  groups.forEach((g, i) => {
-    if (Number.isNaN(g.totalJoules)) return; // a group without a counter (`__unattributed__`)
-    const labels = sep === '' ? '' : `{${prefixes[i]}}`;
-    parts.push(`${joules.name}${labels} ${formatValue(g.totalJoules)}\n`);
-  });
+  if (counters) {
+    parts.push(familyHeader(joules));
+    groups.forEach((g, i) => {
+      if (Number.isNaN(g.totalJoules)) return; // a group without a counter (`__unattributed__`)
+      const labels = sep === '' ? '' : `{${prefixes[i]}}`;
+      parts.push(`${joules.name}${labels} ${formatValue(g.totalJoules)}\n`);
+    });
+  }
   parts.push(familyHeader(window));
   groups.forEach((g, i) => {
     for (const key of Object.keys(g.windows)) {

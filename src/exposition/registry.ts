@@ -47,6 +47,12 @@ export interface MetricsRegistryOptions {
   readonly currency?: string;
   /** Per-namespace budgets (config `budgets`), exposed as `energy_ledger_namespace_budget_watt_hours`. */
   readonly budgets?: Readonly<Record<string, NamespaceBudget>>;
+  /**
+   * Leaves the `…_energy_joules_total` counter families out (HELP and TYPE too) until `service.backfillComplete`
+   * (default false): during the start-up backfill they would climb by a day of energy within seconds, a spike
+   * in `rate()`; appearing only once complete, they are new series, which `rate()` takes without one.
+   */
+  readonly holdBackCountersUntilBackfill?: boolean;
 }
 
 export interface MetricsRegistry {
@@ -99,11 +105,17 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
   };
   const textOptions = { namespaceLabels: options.namespaceLabels, nodeLabels: options.nodeLabels };
   const budgetText = renderBudgetText(options.budgets);
-  let cached: { snapshot: LedgerSnapshot; text: string; bytes?: Buffer } | undefined;
+  const holdBack = options.holdBackCountersUntilBackfill ?? false;
+  let cached: { snapshot: LedgerSnapshot; counters: boolean; text: string; bytes?: Buffer } | undefined;
 
+  /** The ledger part, rendered once per (snapshot, whether the counters are shown). */
   const ledgerPart = () => {
     const snapshot = options.snapshot();
-    if (cached?.snapshot !== snapshot) cached = { snapshot, text: renderLedgerText(snapshot, textOptions) + renderWeightedText(snapshot, options.currency) + budgetText };
+    const counters = !holdBack || service.backfillComplete;
+    if (cached?.snapshot !== snapshot || cached.counters !== counters) {
+      const ledgerText = renderLedgerText(snapshot, { ...textOptions, counters });
+      cached = { snapshot, counters, text: ledgerText + renderWeightedText(snapshot, options.currency) + budgetText };
+    }
     return cached;
   };
 

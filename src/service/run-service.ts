@@ -109,6 +109,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     snapshot: published,
     version: deps.version,
     service: metrics,
+    holdBackCountersUntilBackfill: true,
     ...labels,
     ...(config.cost?.currency !== undefined && { currency: config.cost.currency }),
     ...(config.budgets !== undefined && { budgets: config.budgets }),
