@@ -15,6 +15,12 @@ export interface SimulatorServerOptions {
   readonly clock: () => number;
   /** Scenario seconds per wall-clock second. Default 1. */
   readonly speed?: number;
+  /**
+   * Called at every successful answer with the node and the scenario time whose state it served. A
+   * scraper stamps its samples with the time it started the scrape, which may be earlier (under load,
+   * later than one of Kepler's ticks): this is the time that tells which tick the samples show.
+   */
+  readonly onServe?: (node: string, scenarioTime: number) => void;
 }
 
 /** A running simulator. */
@@ -62,6 +68,7 @@ export async function startSimulatorServer(scenario: Scenario, options: Simulato
     }
     const body = renderExposition(scenario, node, t, { previousScrape: lastServed.get(node) ?? t - scenario.scrapeIntervalSeconds });
     lastServed.set(node, t);
+    options.onServe?.(node, t);
     res.writeHead(200, { 'content-type': TEXT_FORMAT }).end(body);
   };
 

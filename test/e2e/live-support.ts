@@ -105,11 +105,27 @@ export interface LiveCluster {
   readonly server: SimulatorServer;
   /** Scenario time of a wall-clock time (a sample timestamp the backend stored). */
   toScenarioTime(wallSeconds: number): number;
+  /**
+   * Scenario time at which the node answered the scrape the backend stamped `wallSeconds` (the scrape's
+   * start): the last successful answer in [stamp − 5 ms, stamp + scrape interval), as a scraper waits at
+   * most one interval (its timeout) for an answer and scrapes a target one request at a time.
+   */
+  answeredAt(node: string, wallSeconds: number): number | undefined;
   /** A scrape config for it under this job name. */
   scrapeConfig(jobName: string, interval?: string): Record<string, unknown>;
   /** From now on every node answers 503, so the backend stores nothing more (a scrape gap to the end). */
   stopScrapes(): void;
   close(): Promise<void>;
+}
+
+/**
+ * The node's answer to a scrape the backend stamped `stamp` (the scrape's start), among a node's answer
+ * times in order: the last one in [stamp − 5 ms, stamp + interval). A scraper waits at most one interval
+ * (its timeout) and scrapes a target one request at a time, so a later answer is a later scrape's, and an
+ * earlier one in the window a timed-out scrape's; 5 ms covers a stamp aligned to its schedule.
+ */
+export function answerTo(answers: readonly number[], stamp: number, intervalSeconds: number): number | undefined {
+  return answers.findLast((a) => a >= stamp - 0.005 && a < stamp + intervalSeconds);
 }
 
 /** Starts a 3-node, 12-namespace cluster of `schema` whose scenario starts now, scraped every second. */
@@ -136,28 +152,36 @@ export async function startLiveCluster(schema: SchemaId, seed: number, options: 
     startedAt ??= now;
     return now;
   };
-  const server = await startSimulatorServer(scenario, { clock });
+  const answers = new Map<string, number[]>();
+  const onServe = (node: string, t: number): void => void (answers.get(node) ?? answers.set(node, []).get(node)!).push(t);
+  const server = await startSimulatorServer(scenario, { clock, onServe });
   const offset = start - (startedAt as number);
   return {
     scenario,
     server,
     toScenarioTime: (wall) => wall + offset,
+    answeredAt: (node, wall) => answerTo(answers.get(node) ?? [], wall + offset, scenario.scrapeIntervalSeconds),
     scrapeConfig: (jobName, interval = '1s') => ({ ...simulatorScrapeConfig(server, interval), job_name: jobName }),
     stopScrapes: () => void gaps.push({ start: server.scenarioTime(), end: Infinity }),
     close: () => server.close(),
   };
 }
 
-/** Raw samples of every series an instant range-selector query returns, from a Prometheus-compatible API. */
-export async function rawSeries(backendUrl: string, expr: string): Promise<{ labels: Record<string, string>; timestamps: number[] }[]> {
+/** Raw samples `[unix seconds, value]` of every series an instant range-selector query returns, from a Prometheus-compatible API. */
+export async function rawSamples(backendUrl: string, expr: string): Promise<{ labels: Record<string, string>; samples: [number, number][] }[]> {
   const body = new URLSearchParams({ query: expr, time: String(Date.now() / 1000) });
   const response = await fetch(`${backendUrl}/api/v1/query`, { method: 'POST', body });
   const json = (await response.json()) as { status: string; data: { result: { metric: Record<string, string>; values: [number, string][] }[] } };
   if (json.status !== 'success') throw new Error(`failed to query ${expr}: ${JSON.stringify(json)}`);
   return json.data.result.map((r) => ({
     labels: r.metric,
-    timestamps: r.values.filter(([, v]) => Number.isFinite(Number(v))).map(([t]) => t),
+    samples: r.values.map(([t, v]): [number, number] => [t, Number(v)]).filter(([, v]) => Number.isFinite(v)),
   }));
+}
+
+/** Sample times of every series an instant range-selector query returns. */
+export async function rawSeries(backendUrl: string, expr: string): Promise<{ labels: Record<string, string>; timestamps: number[] }[]> {
+  return (await rawSamples(backendUrl, expr)).map((s) => ({ labels: s.labels, timestamps: s.samples.map(([t]) => t) }));
 }
 
 /** Kepler's build-info metric of a schema: one series per node, a sample at every stored scrape. */
@@ -186,13 +210,19 @@ function lastTick(scenario: Scenario, node: string, t: number): number {
  * Ground truth per namespace of the span the backend stored. On each node it is the energy from the Kepler
  * tick the first stored scrape saw to the tick the last one saw, except, at each Kepler restart, the energy
  * from the tick the last scrape before the restart saw to the restart, which no counter ever showed.
- * Only the stored scrape times (wall clock, per node) are used, never the simulator's own scrape model.
+ * The tick a stored scrape saw is the last one at or before the node's answer to it, which may be later
+ * than the backend's timestamp (the scrape's start) on a loaded machine; only scrapes the backend stored
+ * count, never the simulator's own scrape model.
  */
 export function storedSpanTruth(cluster: LiveCluster, scrapes: ReadonlyMap<string, readonly number[]>): Map<string, number> {
   const { scenario } = cluster;
   const joules = new Map<string, number>();
   for (const [node, wallTimes] of scrapes) {
-    const times = wallTimes.map((t) => cluster.toScenarioTime(t));
+    const times = wallTimes.map((t) => {
+      const answered = cluster.answeredAt(node, t);
+      if (answered === undefined) throw new Error(`failed to find the answer of ${node} to the scrape stored at ${t}`);
+      return answered;
+    });
     if (times.length < 2) continue;
     const only: Scenario = {
       ...scenario,
