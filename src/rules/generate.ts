@@ -8,6 +8,7 @@ import { dur } from './promql.js';
 import { renderPrometheusRule, renderRuleFile, renderTestFile } from './render.js';
 import { serviceRecordingGroup } from './service-group.js';
 import { alertTests } from './test-alerts.js';
+import { restartTests } from './test-restarts.js';
 import { keplerRecordingTests, serviceRecordingTests } from './test-recordings.js';
 
 /** File names written into the output directory. */
@@ -44,6 +45,7 @@ export function buildRuleSet(config: Config): RuleSet {
   const alerts = alertGroup(rules);
   const tests = [
     ...serviceRecordingTests(config, rules),
+    ...restartTests(config, rules),
     ...(rules.keplerGroup ? keplerRecordingTests(config, rules) : []),
     ...alertTests(config, rules, alerts),
   ];

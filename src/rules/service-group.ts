@@ -1,5 +1,6 @@
 /** Recordings over the service's own series: power, mean power over windows, hourly and daily energy. */
 import type { RulesConfig } from '../config/types.js';
+import type { LabelMatcher } from '../core/schema/index.js';
 import { METRICS } from '../exposition/names.js';
 import type { RecordingRule, RuleGroup } from './model.js';
 import { GROUPS, SERVICE_RECORDS as R } from './names.js';
@@ -12,6 +13,21 @@ const DEDUP = `max without (${REPLICA_LABELS.join(', ')})`;
 export const HOUR = 3600;
 export const DAY = 86_400;
 const RATE_WINDOW = 300;
+/** prom-client's default metric: the process start time, in seconds since the epoch. */
+export const PROCESS_START = 'process_start_time_seconds';
+
+/**
+ * `rate(counter[5m])` without the series of a process that restarted within the window. A restart of the
+ * same series (container restart in its pod, fixed `instance`) brings the counter back from a new, later
+ * origin: Prometheus sees a reset and `rate()` would count the whole re-read backfill as new. The start time
+ * series carries the target's labels (`namespace` is the target's own, not the workload's), so the two
+ * sides match on the scrape target only: `job` plus the replica labels.
+ */
+export function guardedRate(counterSelector: string, sel: readonly LabelMatcher[]): string {
+  const on = ['job', ...REPLICA_LABELS].join(', ');
+  const restarted = `changes(${selectorOf(PROCESS_START, sel)}[${dur(RATE_WINDOW)}]) > 0`;
+  return `rate(${counterSelector}[${dur(RATE_WINDOW)}]) unless on (${on}) (${restarted})`;
+}
 
 /** Windows over which mean namespace power is recorded: the burn-rate windows, 1h and 1d (5m is the base). */
 export function powerWindows(rules: RulesConfig): number[] {
@@ -39,10 +55,11 @@ export function serviceRecordingGroup(rules: RulesConfig): RuleGroup {
   const sel = matchersOf(rules.serviceSelector);
   const interval = rules.evaluationIntervalSeconds;
   const out: RecordingRule[] = [
-    // rate() first, then aggregate: rate() must see each replica's own counter resets.
-    { record: R.namespacePower, expr: `${DEDUP} (rate(${selectorOf(METRICS.namespaceJoules.name, sel)}[${dur(RATE_WINDOW)}]))` },
+    // rate() first, then aggregate: rate() must see each replica's own counter resets, and a replica that
+    // restarted within the window is left out (the others keep the recording up).
+    { record: R.namespacePower, expr: `${DEDUP} (${guardedRate(selectorOf(METRICS.namespaceJoules.name, sel), sel)})` },
     { record: R.clusterPower, expr: `sum without (namespace) (${R.namespacePower})` },
-    { record: R.nodePower, expr: `${DEDUP} (rate(${selectorOf(METRICS.nodeJoules.name, sel)}[${dur(RATE_WINDOW)}]))` },
+    { record: R.nodePower, expr: `${DEDUP} (${guardedRate(selectorOf(METRICS.nodeJoules.name, sel), sel)})` },
     ...powerWindows(rules).map((w) => ({ record: R.namespacePowerOver(w), expr: meanOver(R.namespacePower, w, interval) })),
     // Mean watts over one hour are the watt-hours of that hour.
     { record: R.namespaceHourWh, expr: R.namespacePowerOver(HOUR) },
