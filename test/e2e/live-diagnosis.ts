@@ -16,6 +16,8 @@ export interface EnergyRow {
   readonly ledger?: number;
   readonly stored: number;
   readonly truth: number;
+  /** The truth if each stored scrape had seen the tick at its stamp rather than at the node's answer. */
+  readonly stampTruth?: number;
 }
 
 /** A stored pod sample whose value is not the counter Kepler held at the sample's (stored) time. */
@@ -176,7 +178,14 @@ export function energyRows(
 ): { namespaces: EnergyRow[]; nodes: EnergyRow[] } {
   const truth = storedSpanTruth(cluster, scrapes);
   const names = [...new Set([...truth.keys(), ...ledger.keys(), ...stored.byNamespace.keys()])].sort();
-  const namespaces = names.map((namespace) => ({ namespace, ledger: ledger.get(namespace), stored: stored.byNamespace.get(namespace) ?? 0, truth: truth.get(namespace) ?? 0 }));
+  const stampTruth = storedSpanTruth({ ...cluster, answeredAt: (_node, wall) => cluster.toScenarioTime(wall) }, scrapes);
+  const namespaces = names.map((namespace) => ({
+    namespace,
+    ledger: ledger.get(namespace),
+    stored: stored.byNamespace.get(namespace) ?? 0,
+    truth: truth.get(namespace) ?? 0,
+    stampTruth: stampTruth.get(namespace) ?? 0,
+  }));
   const off = (a: number, b: number): boolean => Math.abs(a - b) > 1e-7 * Math.max(1, Math.abs(b));
   const nodes: EnergyRow[] = [];
   for (const row of namespaces.filter((r) => off(r.ledger ?? 0, r.truth) || off(r.stored, r.truth))) {
@@ -192,9 +201,9 @@ export function energyRows(
 /** A compact text of the diagnosis, for a failure message or the log. */
 export function describeDiagnosis(schema: SchemaId, rows: { namespaces: EnergyRow[]; nodes: EnergyRow[] }, stored: StoredAccount): string {
   const rel = (a: number | undefined, b: number): string => (a === undefined ? 'missing' : b === 0 ? String(a) : ((a - b) / b).toExponential(2));
-  const lines = [`${schema}: namespace ledger stored truth (ledger-truth)/truth (stored-truth)/truth (ledger-stored)/stored`];
+  const lines = [`${schema}: namespace ledger stored truth (ledger-truth)/truth (stored-truth)/truth (ledger-stored)/stored (stamp truth-truth)/truth`];
   for (const r of rows.namespaces) {
-    lines.push(`  ${r.namespace} ${r.ledger?.toFixed(6)} ${r.stored.toFixed(6)} ${r.truth.toFixed(6)} ${rel(r.ledger, r.truth)} ${rel(r.stored, r.truth)} ${rel(r.ledger, r.stored)}`);
+    lines.push(`  ${r.namespace} ${r.ledger?.toFixed(6)} ${r.stored.toFixed(6)} ${r.truth.toFixed(6)} ${rel(r.ledger, r.truth)} ${rel(r.stored, r.truth)} ${rel(r.ledger, r.stored)} ${rel(r.stampTruth, r.truth)}`);
   }
   for (const r of rows.nodes) lines.push(`  on ${r.node}: ${r.namespace} stored ${r.stored.toFixed(6)} truth ${r.truth.toFixed(6)} ${rel(r.stored, r.truth)}`);
   const late = new Map<string, number>();
