@@ -114,6 +114,30 @@ describe('generated rules', () => {
     expect(long).toHaveLength(1);
   });
 
+  it('leave a target whose process restarted within the 5m window out of both 5m power recordings, with the service selector, and guard no Kepler recording', () => {
+    const custom = configOf('rules: { service_selector: \'{job="el", env!="dev"}\', kepler_group: true }\n');
+    const { records } = rulesOf(custom);
+    const guard = 'unless on (job, instance, pod) (changes(process_start_time_seconds{job="el", env!="dev"}[5m]) > 0)';
+    expect(records.find((r) => r.record === 'namespace:energy_ledger_namespace_energy_joules:rate5m')?.expr).toBe(
+      `max without (instance, pod) (rate(energy_ledger_namespace_energy_joules_total{job="el", env!="dev"}[5m]) ${guard})`,
+    );
+    expect(records.find((r) => r.record === 'node:energy_ledger_node_energy_joules:rate5m')?.expr).toBe(
+      `max without (instance, pod) (rate(energy_ledger_node_energy_joules_total{job="el", env!="dev"}[5m]) ${guard})`,
+    );
+    expect(records.filter((r) => r.expr.includes('process_start_time_seconds'))).toHaveLength(2);
+  });
+
+  it('test a restart of the only replica and of one of two replicas, the first also against both burn-rate alerts', () => {
+    const { tests } = rulesOf(RICH);
+    const restarts = tests.filter((t) => t.name.includes('restart'));
+    expect(restarts).toHaveLength(2);
+    for (const t of restarts) expect(t.input_series.some((s) => s.series.startsWith('process_start_time_seconds{'))).toBe(true);
+    expect(restarts[0]?.alert_rule_test?.map((a) => a.alertname)).toEqual(
+      expect.arrayContaining([ALERTS.budgetBurnFast, ALERTS.budgetBurnSlow]),
+    );
+    expect(restarts[0]?.alert_rule_test?.every((a) => a.exp_alerts.length === 0)).toBe(true);
+  });
+
   it('leave the Kepler group out unless asked for', () => {
     expect(rulesOf(configOf('')).groups.map((g) => g.name)).toEqual([GROUPS.recordings, GROUPS.alerts]);
     expect(rulesOf(RICH).groups.map((g) => g.name)).toEqual([GROUPS.recordings, GROUPS.kepler, GROUPS.alerts]);
