@@ -1,50 +1,24 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { historyScenario, writeHistory } from '../e2e/support/history.js';
+import { historyScenario } from '../e2e/support/history.js';
 import { startService, type RunningService } from '../e2e/support/service.js';
 import type { RunningBackend } from '../support/backend.js';
-import { startPrometheus } from '../support/prometheus-server.js';
+import { expectNear, expectPreviousHourCarbon, H, startCarbonPrometheus, threeRegions, twoRegionMean } from '../support/carbon-history.js';
 
-const H = 3600;
 const DAY = 24 * H;
 const PUE = 1.5;
 const FACTOR = 1.05;
 const QUERY = `avg(grid_intensity_carbon_average{region=~"a|b"}) * ${FACTOR}`;
 const BAD_QUERY = 'avg(grid_intensity_carbon_average{region=~"a|b"}';
-const hourOf = (t: number): number => (Math.ceil(t / H) - 1) * H;
-/** Region a: constant within each clock hour (samples in (h, h + 1 h]), 100 + 10 × UTC hour. */
-const regionA = (t: number): number => 100 + 10 * ((hourOf(t) / H) % 24);
-/** Hourly mean of region b, 300 − 5 × UTC hour; its samples alternate 20 above and below it minute by minute. */
-const meanB = (h: number): number => 300 - 5 * ((h / H) % 24);
-const regionB = (t: number): number => meanB(hourOf(t)) + ((t / 60) % 2 === 0 ? 20 : -20);
-/** The expression's mean over the hour starting at `h`, worked out from the data written: the mean of a and b, times the factor. */
-const expressionOf = (h: number): number => ((regionA(h + 1) + meanB(h)) / 2) * FACTOR;
+/** The expression's mean over the hour starting at `h`: the mean of regions a and b, times the factor (region c must not count). */
+const expressionOf = (h: number): number => twoRegionMean(h) * FACTOR;
 
-let dir: string;
 let prometheus: RunningBackend;
 let service: RunningService;
 let broken: RunningService;
 const brokenLog: string[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'intensity-query-'));
-  const history = historyScenario('v0.10+', Date.now() / 1000);
-  const file = path.join(dir, 'history.om.txt');
-  await writeHistory(history, file);
-  // Append a grid-intensity family (one sample a minute on whole minutes) before # EOF; region c must not count.
-  const text = await readFile(file, 'utf8');
-  await writeFile(file, text.replace(/# EOF\n?$/, ''));
-  const lines = ['# TYPE grid_intensity_carbon_average gauge'];
-  const first = Math.ceil(history.scenario.start / 60) * 60;
-  for (let t = first; t <= history.dataEnd; t += 60) {
-    lines.push(`grid_intensity_carbon_average{region="a"} ${regionA(t)} ${t}`);
-    lines.push(`grid_intensity_carbon_average{region="b"} ${regionB(t)} ${t}`);
-    lines.push(`grid_intensity_carbon_average{region="c"} 9999 ${t}`);
-  }
-  await appendFile(file, `${lines.join('\n')}\n# EOF\n`);
-  prometheus = await startPrometheus({ blocksFrom: file });
+  prometheus = await startCarbonPrometheus(historyScenario('v0.10+', Date.now() / 1000), threeRegions);
   [service, broken] = await Promise.all([
     startService({ prometheusUrl: prometheus.url, config: { carbon: { intensity_query: QUERY, pue: PUE } } }),
     startService({
@@ -59,29 +33,11 @@ afterAll(async () => {
   await service?.stop();
   await broken?.stop();
   await prometheus?.stop();
-  await rm(dir, { recursive: true, force: true });
 });
-
-/** `|got − want|` within 1e-9 of `want`. */
-function expectNear(got: number | undefined, want: number, what: string): void {
-  expect(got, what).toBeDefined();
-  expect(Math.abs(got! - want), `${what}: got ${got}, want ${want}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
-}
 
 describe('grid intensity from a PromQL expression with carbon.intensity_query', () => {
   it('weights the previous hour by the mean of the expression over that hour (two regions averaged, times a factor), times PUE', async () => {
-    const samples = await service.metrics();
-    const wm = samples.find((s) => s.name === 'energy_ledger_data_watermark_timestamp_seconds')!.value;
-    const previous = hourOf(wm) - H;
-    const wh = samples.filter((s) => s.name === 'energy_ledger_namespace_period_energy_watt_hours' && s.labels.period === 'previous_hour');
-    expect(wh.length).toBeGreaterThan(0);
-    for (const s of wh) {
-      const grams = samples.find(
-        (c) => c.name === 'energy_ledger_namespace_period_carbon_grams' && c.labels.period === 'previous_hour' && c.labels.namespace === s.labels.namespace,
-      );
-      expect(s.value).toBeGreaterThan(0);
-      expectNear(grams?.value, (s.value / 1000) * expressionOf(previous) * PUE, `previous_hour ${s.labels.namespace}`);
-    }
+    expectPreviousHourCarbon(await service.metrics(), expressionOf, PUE);
   });
 
   it('gives yesterday the sum over its hours of each hour\'s watt-hours times that hour\'s expression value times PUE', async () => {

@@ -1,62 +1,34 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportRequest } from '../../src/cli/report.js';
 import { loadConfig } from '../../src/config/load.js';
 import { hourStart } from '../../src/core/time.js';
 import { createLogger } from '../../src/log.js';
 import { report } from '../../src/report/report.js';
-import { generateScenario } from '../../src/sim/index.js';
-import { writeHistory } from '../e2e/support/history.js';
 import type { RunningBackend } from '../support/backend.js';
-import { startPrometheus } from '../support/prometheus-server.js';
+import { expectNear, H, recentHistory, startCarbonPrometheus, threeRegions, twoRegionMean } from '../support/carbon-history.js';
 
-const H = 3600;
 const PUE = 1.4;
 const FACTOR = 1.05;
 const PRICE = 0.25;
 const SELECTOR = 'grid_intensity_carbon_average{region=~"a|b"}';
 const QUERY = `avg(${SELECTOR}) * ${FACTOR}`;
-const hourOf = (t: number): number => (Math.ceil(t / H) - 1) * H;
-/** Region a: constant within each clock hour (samples in (h, h + 1 h]), 100 + 10 × UTC hour. */
-const regionA = (t: number): number => 100 + 10 * ((hourOf(t) / H) % 24);
-/** Hourly mean of region b, 300 − 5 × UTC hour; its samples alternate 20 above and below it minute by minute. */
-const meanB = (h: number): number => 300 - 5 * ((h / H) % 24);
-const regionB = (t: number): number => meanB(hourOf(t)) + ((t / 60) % 2 === 0 ? 20 : -20);
-/** Mean of the selector's samples in the hour starting at `h` (both regions, 60 samples each), from the data written. */
-const selectorMean = (h: number): number => (regionA(h + 1) + meanB(h)) / 2;
+/** Mean of the selector's samples in the hour starting at `h` (regions a and b; region c must not count). */
+const selectorMean = twoRegionMean;
 
 const now = Date.now() / 1000;
 /** The report covers the four complete hours `[FROM, TO)` of the history. */
 const TO = hourStart(now) - H;
 const FROM = TO - 4 * H;
 
-let dir: string;
 let prometheus: RunningBackend;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'report-carbon-'));
-  const start = FROM - 2 * H;
-  const scenario = generateScenario({ seed: 8, start, durationSeconds: Math.ceil(now - start) + 600, nodes: 2, namespaces: 3, churn: 1, scrapeIntervalSeconds: 30 });
-  const file = path.join(dir, 'history.om.txt');
-  await writeHistory({ schema: 'v0.10+', scenario, anchor: TO, dataEnd: Math.floor(now) }, file);
-  // A grid-intensity family (one sample a minute on whole minutes) before # EOF; region c must not count.
-  const text = await readFile(file, 'utf8');
-  await writeFile(file, text.replace(/# EOF\n?$/, ''));
-  const lines = ['# TYPE grid_intensity_carbon_average gauge'];
-  for (let t = Math.ceil(start / 60) * 60; t <= now; t += 60) {
-    lines.push(`grid_intensity_carbon_average{region="a"} ${regionA(t)} ${t}`);
-    lines.push(`grid_intensity_carbon_average{region="b"} ${regionB(t)} ${t}`);
-    lines.push(`grid_intensity_carbon_average{region="c"} 9999 ${t}`);
-  }
-  await appendFile(file, `${lines.join('\n')}\n# EOF\n`);
-  prometheus = await startPrometheus({ blocksFrom: file });
+  const history = recentHistory({ seed: 8, start: FROM - 2 * H, now, anchor: TO, nodes: 2, namespaces: 3, churn: 1 });
+  prometheus = await startCarbonPrometheus(history, threeRegions);
 }, 180_000);
 
 afterAll(async () => {
   await prometheus?.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 interface JsonRow {
@@ -81,12 +53,6 @@ async function run(yaml: string, step: string): Promise<JsonRow[]> {
     request,
   });
   return JSON.parse(out) as JsonRow[];
-}
-
-/** `|got − want|` within 1e-9 of `want`. */
-function expectNear(got: number | null | undefined, want: number, what: string): void {
-  expect(got, what).toBeTypeOf('number');
-  expect(Math.abs(got! - want), `${what}: got ${got}, want ${want}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
 }
 
 /** Expected carbon per period and namespace: the hourly Wh of a plain report × `intensityOf(hour)` × PUE / 1000, summed over the period's hours. */
