@@ -6,7 +6,7 @@ import { waitFor } from '../support/wait-for.js';
 import { byLabel, scrape, startLiveCluster, startService, storedScrapes, storedSpanTruth, valueOf, type ExpositionSample, type LiveCluster, type RunningService } from './live-support.js';
 
 const JOB = 'kepler';
-const sleep = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+const watermark = (m: readonly ExpositionSample[]): number => valueOf(m, 'energy_ledger_data_watermark_timestamp_seconds') ?? 0;
 const settings = (url: string): Record<string, unknown> => ({ prometheus: { url, timeout: '2s', retries: 0 }, interval: '1s', backfill: '1h' });
 const errors = (m: readonly ExpositionSample[], reason: string): number => valueOf(m, 'energy_ledger_poll_errors_total', { reason }) ?? 0;
 const joules = (m: readonly ExpositionSample[]): Map<string, number> => byLabel(m, 'energy_ledger_namespace_energy_joules_total', 'namespace');
@@ -71,7 +71,8 @@ class InFlightSource implements SampleSource {
   }
 }
 
-describe('poll failures against a real Prometheus', () => {
+// Each test has its own simulated cluster, Prometheus (free port, own data dir) and service: they run together.
+describe.concurrent('poll failures against a real Prometheus', () => {
   it('is not ready while Prometheus is down at start, counts unreachable polls, retries and becomes ready once it appears', async () => {
     const cluster = await startLiveCluster('v0.10+', 31);
     const prometheus = await startPrometheus({ scrapeConfigs: [cluster.scrapeConfig(JOB)] });
@@ -108,8 +109,9 @@ describe('poll failures against a real Prometheus', () => {
     try {
       services.push(await startService(settings(prometheus.url)));
       const interrupted = services[0]!;
-      await waitForData(interrupted, cluster);
-      await sleep(3);
+      const data = await waitForData(interrupted, cluster);
+      // A poll after the backfill, so the ledger that must be kept is not just the backfill's.
+      await waitFor(async () => watermark(await scrape(interrupted.url)) > watermark(data), 10_000, 100);
 
       await prometheus.kill('SIGKILL');
       const killedAt = Date.now() / 1000;
@@ -117,10 +119,12 @@ describe('poll failures against a real Prometheus', () => {
         const m = await scrape(interrupted.url);
         return valueOf(m, 'energy_ledger_up') === 0 && m;
       }, 10_000, 100);
-      await sleep(4); // several poll intervals
-      const later = await scrape(interrupted.url);
+      // At least two more unreachable polls within 4 s (1 s interval).
+      const later = await waitFor(async () => {
+        const m = await scrape(interrupted.url);
+        return errors(m, 'unreachable') >= errors(first, 'unreachable') + 2 && m;
+      }, 4_000, 100);
       expect(valueOf(later, 'energy_ledger_up')).toBe(0);
-      expect(errors(later, 'unreachable')).toBeGreaterThanOrEqual(errors(first, 'unreachable') + 2);
       expect(joules(later)).toEqual(joules(first));
       expect((await fetch(`${interrupted.url}/readyz`)).status).toBe(200);
 
@@ -129,9 +133,8 @@ describe('poll failures against a real Prometheus', () => {
       const restartedAt = Date.now() / 1000;
       await waitFor(async () => {
         const m = await scrape(interrupted.url);
-        return valueOf(m, 'energy_ledger_up') === 1 && (valueOf(m, 'energy_ledger_data_watermark_timestamp_seconds') ?? 0) > restartedAt && m;
+        return valueOf(m, 'energy_ledger_up') === 1 && watermark(m) > restartedAt + 1 && m;
       }, 30_000, 200);
-      await sleep(2);
 
       // A second instance reads the same Prometheus only now, in one backfill: it never saw the outage.
       services.push(await startService(settings(prometheus.url)));
@@ -168,13 +171,18 @@ describe('poll failures against a real Prometheus', () => {
     const service = await startService(settings(prometheus.url), (inner) => (source = new InFlightSource(inner)));
     try {
       await waitForData(service, cluster);
-      const before = await scrape(service.url);
       const pausedAt = Date.now() / 1000;
       await prometheus.pause();
-      await sleep(4);
-      const midway = await scrape(service.url);
-      await sleep(4);
-      const during = await scrape(service.url);
+      // Counted from here on, no poll can succeed: every one in the window waits for its timeout.
+      const before = await scrape(service.url);
+      const timeoutsSince = async (count: number): Promise<ExpositionSample[]> =>
+        waitFor(async () => {
+          const m = await scrape(service.url);
+          return errors(m, 'timeout') - errors(before, 'timeout') >= count && m;
+        }, 8_000 - (Date.now() / 1000 - pausedAt) * 1000, 100);
+      // At least one timed-out poll between the two snapshots, and two within 8 s of the pause.
+      const midway = await timeoutsSince(1);
+      const during = await timeoutsSince(2);
       const duringAt = Date.now() / 1000;
       prometheus.resume();
       const resumedAt = Date.now() / 1000;
