@@ -9,7 +9,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 export const CI_SECONDS: Readonly<Record<string, number>> = {
   'test/e2e/live.test.ts': 127,
-  'test/e2e/poll-failure.test.ts': 63,
+  'test/e2e/poll-failure.test.ts': 26,
   'test/e2e/backfill-prometheus-v0-3.test.ts': 22,
   'test/rules/e2e.test.ts': 15,
   'test/e2e/backfill-prometheus-v0-4-v0-9.test.ts': 14,
