@@ -368,9 +368,10 @@ class Scanner {
     }
     this.i = i;
     const c = b[i];
-    // Clinger's fast path: an exact integer mantissa (≤ 2^53) and an exact power of ten (≤ 1e22) make one
+    // Clinger's fast path: an exact integer mantissa (< 2^53) and an exact power of ten (≤ 1e22) make one
     // correctly rounded division, i.e. the same double as Number(text). Otherwise let Number() do it.
-    if (c === 0x65 || c === 0x45 || mantissa > MAX_EXACT || scale > 22) return this.slowNumber(start);
+    // `>=`: the accumulated mantissa is exact below 2^53 only; the digits of 2^53 + 1 also accumulate to 2^53.
+    if (c === 0x65 || c === 0x45 || mantissa >= MAX_EXACT || scale > 22) return this.slowNumber(start);
     const value = scale === 0 ? mantissa : mantissa / (POW10[scale] as number);
     return negative ? -value : value;
   }

@@ -88,6 +88,17 @@ describe('fastParse', () => {
     );
   });
 
+  it('reads a mantissa whose digits are 2^53 + 1 as Number() does, wherever its decimal point is', () => {
+    const digits = (2n ** 53n + 1n).toString();
+    for (let point = 1; point < digits.length; point++) {
+      const text = `${digits.slice(0, point)}.${digits.slice(point)}`;
+      const parsed = viaFast(`{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[${text},"${text}"]]}]}}`);
+      const data = parsed?.data;
+      if (data?.resultType !== 'matrix') throw new Error('want a matrix');
+      expect([data.series[0]?.timestamps[0], data.series[0]?.values[0]], text).toEqual([Number(text), Number(text)]);
+    }
+  });
+
   it('never succeeds where the strict path fails, and agrees where both succeed, on truncated or altered bodies', () => {
     fc.assert(
       fc.property(fc.array(series, { minLength: 1, maxLength: 3 }), fc.nat(), fc.constantFrom('cut', 'flip', 'append'), (list, at, how) => {
