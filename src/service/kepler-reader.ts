@@ -12,6 +12,7 @@ import {
 import type { RawSeries, SchemaId, SeriesSamples } from '../core/types.js';
 import { inSlices } from '../source/in-slices.js';
 import type { SampleSource } from '../source/sample-source.js';
+import { allOrCancel } from './all-or-cancel.js';
 import { KeyMerger } from './merge-by-key.js';
 
 /** A detected schema and the Kepler version its build-info metric reports (`unknown` when absent). */
@@ -67,7 +68,9 @@ export class KeplerReader {
       // already detected, so their samples are still read when they come back.
       if (found.length > 0 || this.schemas.length === 0) this.use(found);
     }
-    return Promise.all(this.schemas.map(async (schema) => ({ schema, version: await this.version(schema, now, signal) })));
+    // A failed version read cancels the other schema's and detection settles only when none is in flight.
+    const versions = this.schemas.map((schema) => async (linked: AbortSignal) => ({ schema, version: await this.version(schema, now, linked) }));
+    return allOrCancel(versions, signal);
   }
 
   /** Ledger input for samples in `(start, end]` of every in-scope series of the active schemas. */
@@ -77,27 +80,20 @@ export class KeplerReader {
     const queries = this.queries;
     const matched = new Set<SchemaId>();
     // A failed query cancels its siblings, and the read settles only once none is left in flight.
-    const controller = new AbortController();
-    const linked = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
-    const pending = queries.map(async (spec) => {
-      const raw = await this.options.source.fetchRange({ selector: buildSelector(spec), start, end }, linked);
-      if (raw.length > 0) matched.add(spec.schema);
-      const out: SeriesSamples[] = [];
-      await inSlices(raw.length, (i) => {
-        const series = raw[i] as RawSeries;
-        const descriptor = this.classifier(series);
-        if (descriptor !== undefined) out.push({ descriptor, timestamps: series.timestamps, values: series.values });
-      });
-      return out;
-    });
-    let classified: SeriesSamples[][];
-    try {
-      classified = await Promise.all(pending);
-    } catch (error) {
-      controller.abort();
-      await Promise.allSettled(pending);
-      throw error;
-    }
+    const classified = await allOrCancel(
+      queries.map((spec) => async (linked: AbortSignal) => {
+        const raw = await this.options.source.fetchRange({ selector: buildSelector(spec), start, end }, linked);
+        if (raw.length > 0) matched.add(spec.schema);
+        const out: SeriesSamples[] = [];
+        await inSlices(raw.length, (i) => {
+          const series = raw[i] as RawSeries;
+          const descriptor = this.classifier(series);
+          if (descriptor !== undefined) out.push({ descriptor, timestamps: series.timestamps, values: series.values });
+        });
+        return out;
+      }),
+      signal,
+    );
     this.withoutSeries = [...new Set(queries.map((q) => q.schema))].filter((schema) => !matched.has(schema));
     const merger = new KeyMerger();
     for (const list of classified) await inSlices(list.length, (i) => merger.add(list[i] as SeriesSamples));
@@ -126,7 +122,7 @@ export class KeplerReader {
     this.queries = schemas.flatMap((schema) => queriesFor(schema, this.options.classify));
   }
 
-  private async version(schema: SchemaId, now: number, signal?: AbortSignal): Promise<string> {
+  private async version(schema: SchemaId, now: number, signal: AbortSignal): Promise<string> {
     const selector = schemaSpec(schema).buildInfo;
     const series = await this.options.source.fetchRange({ selector, start: now - BUILD_INFO_LOOKBACK_SECONDS, end: now }, signal);
     const versions = [...new Set(series.map((s) => s.labels.version).filter((v): v is string => !!v))].sort();

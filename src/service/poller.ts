@@ -1,5 +1,5 @@
 import { buildSnapshot, type HourWeight, type Ledger, type SnapshotLabels } from '../core/ledger/index.js';
-import type { LedgerSnapshot, SchemaId } from '../core/types.js';
+import type { LedgerSnapshot, SchemaId, SeriesSamples } from '../core/types.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
@@ -89,8 +89,12 @@ export class Poller {
     const end = started;
     const first = this.readEnd === undefined;
     let start = first ? ledger.options.origin - this.options.lookbackSeconds : (this.readEnd as number) - this.options.overlapSeconds;
+    // A failed ingest cancels the prefetched read, and the poll ends only once that read has settled.
+    const controller = new AbortController();
+    const linked = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
+    let next: Promise<SeriesSamples[]> | undefined;
     try {
-      if (this.schedule.due) await this.detect(end, signal);
+      if (this.schedule.due) await this.detect(end, linked);
       if (this.readBackFrom !== undefined) start = Math.min(start, this.readBackFrom);
       const chunks = Math.max(1, Math.ceil((end - start) / this.options.chunkSeconds));
       const bounds = (i: number): [number, number] => {
@@ -99,12 +103,12 @@ export class Poller {
       };
       // The next chunk is read while this one is ingested: Prometheus answers while we parse and
       // account (two chunks in memory at most). A prefetched read that is never awaited cannot go unhandled.
-      let next = reader.read(...bounds(0), signal);
+      next = reader.read(...bounds(0), linked);
       for (let i = 0; i < chunks; i++) {
         const to = bounds(i)[1];
         const batch = await next;
         if (i + 1 < chunks) {
-          next = reader.read(...bounds(i + 1), signal);
+          next = reader.read(...bounds(i + 1), linked);
           next.catch(() => undefined);
         }
         this.options.ledgerChanges?.changing();
@@ -134,6 +138,9 @@ export class Poller {
       logger.debug({ seconds: now() - started, watermark: ledger.watermark, series: ledger.stats().series }, 'poll');
       return true;
     } catch (error) {
+      // The read that failed has settled already; a prefetched one is still running when ingest failed.
+      controller.abort();
+      if (next !== undefined) await Promise.allSettled([next]);
       if (signal?.aborted) return false;
       // Chunks ingested before the failure stay: the ledger is consistent at every batch boundary.
       this.publish();
