@@ -42,6 +42,21 @@ describe('QueryIntensity', () => {
     expect(intensity.weight('g', 2).perWattHourOfDay(T)).toBeCloseTo((((200 + 500) / 2) * 2) / 1000, 12);
   });
 
+  it('answers fallback hours and the day factor from the hours known now, not from before the last refresh', async () => {
+    let answer = [series({}, [[T + 60, 100]])];
+    const intensity = new QueryIntensity({ queryMatrix: async () => ({ series: answer }) }, 'grid');
+    await intensity.refresh(T + H, 1);
+    const weight = intensity.weight('g', 1);
+    expect(intensity.intensity(T + 2 * H)).toBe(100);
+    expect(weight.perWattHourOfDay(0)).toBeCloseTo(100 / 1000, 12);
+    answer = [series({}, [[T + 2 * H + 60, 400]])];
+    await intensity.refresh(T + 3 * H, 3);
+    expect(intensity.intensity(T + 2 * H)).toBe(400);
+    expect(intensity.intensity(T + 5 * H)).toBe(400);
+    expect(weight.perWattHour(T + H)).toBeCloseTo(100 / 1000, 12);
+    expect(weight.perWattHourOfDay(0)).toBeCloseTo((100 + 400) / 2 / 1000, 12);
+  });
+
   it('after a first full read, evaluates again from the hour before the previous refresh only', async () => {
     const q = querier([]);
     const intensity = new QueryIntensity(q, 'grid', 60);
