@@ -12,7 +12,8 @@ const DEDUP = `max without (${REPLICA_LABELS.join(', ')})`;
 
 export const HOUR = 3600;
 export const DAY = 86_400;
-const RATE_WINDOW = 300;
+/** The window of the base power recordings' `rate()` and of their restart guard, seconds. */
+export const RATE_WINDOW = 300;
 /** prom-client's default metric: the process start time, in seconds since the epoch. */
 export const PROCESS_START = 'process_start_time_seconds';
 

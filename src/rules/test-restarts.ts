@@ -9,10 +9,9 @@ import { budgets } from './alerts.js';
 import type { AlertTest, ExprTest, InputSeries, TestGroup } from './model.js';
 import { ALERTS, SERVICE_RECORDS as R } from './names.js';
 import { dur, num, seriesText, type Labels } from './promql.js';
-import { DAY, HOUR, PROCESS_START } from './service-group.js';
+import { DAY, HOUR, PROCESS_START, RATE_WINDOW } from './service-group.js';
 import { constant, serviceLabels } from './test-inputs.js';
 
-const RATE_WINDOW = 300;
 /** The counter of the process before the restart counts from 26 h back; the new origin is 1 h later. */
 const BACKFILL = 26 * HOUR;
 const ORIGIN_SHIFT = HOUR;
