@@ -136,8 +136,11 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   deps.onListening?.(listening, poller);
   let refreshing: ReturnType<typeof setInterval> | undefined;
   if (intensity !== undefined) {
-    await refreshIntensity();
-    refreshing = setInterval(() => void refreshIntensity(), config.intervalSeconds * 1000);
+    // One read at a time: a read slower than the interval (a loaded Prometheus, retries) is not joined by more.
+    let inFlight: Promise<void> | undefined;
+    const refreshOnce = (): Promise<void> => (inFlight ??= refreshIntensity().finally(() => (inFlight = undefined)));
+    await refreshOnce();
+    refreshing = setInterval(() => void refreshOnce(), config.intervalSeconds * 1000);
   }
   try {
     await poller.run(signal);
