@@ -141,9 +141,10 @@ export class Poller {
       // The read that failed has settled already; a prefetched one is still running when ingest failed.
       controller.abort();
       if (next !== undefined) await Promise.allSettled([next]);
-      if (signal?.aborted) return false;
-      // Chunks ingested before the failure stay: the ledger is consistent at every batch boundary.
+      // Chunks ingested before the failure stay. Published even on shutdown: requests waiting for this
+      // poll's publication (PublishedHours) would otherwise never resume.
       this.publish();
+      if (signal?.aborted) return false;
       this.reportOverflow();
       this.schedule.pollEnded(true);
       const reason = error instanceof PrometheusError ? error.reason : 'bad_response';

@@ -7,6 +7,7 @@ import { ServiceMetrics } from '../../src/exposition/service-metrics.js';
 import { createLogger } from '../../src/log.js';
 import { KeplerReader } from '../../src/service/kepler-reader.js';
 import { Poller } from '../../src/service/poller.js';
+import type { LedgerChangeHooks } from '../../src/service/published-hours.js';
 import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
 
 const ORIGIN = 1_800_000_000; // a whole hour
@@ -90,7 +91,7 @@ function reader(source: SampleSource, schema: 'auto' | SchemaId): KeplerReader {
 }
 
 /** A poller two and a bit hours after the origin, reading in one-hour chunks (three reads in a backfill). */
-function poller(source: SampleSource, schema: 'auto' | SchemaId = 'v0.10+') {
+function poller(source: SampleSource, schema: 'auto' | SchemaId = 'v0.10+', ledgerChanges?: LedgerChangeHooks) {
   const ledger = new Ledger({ origin: ORIGIN, windows: [{ label: '1h', seconds: 3600 }] });
   const now = ORIGIN + 2 * 3600 + 120;
   const metrics = new ServiceMetrics('0.0.0-test');
@@ -105,6 +106,7 @@ function poller(source: SampleSource, schema: 'auto' | SchemaId = 'v0.10+') {
     overlapSeconds: 60,
     lookbackSeconds: 300,
     chunkSeconds: 3600,
+    ...(ledgerChanges !== undefined && { ledgerChanges }),
   });
   return { poll, ledger, now };
 }
@@ -185,6 +187,19 @@ describe('Poller.pollOnce', () => {
     expect(await poll.pollOnce()).toBe(false);
     expect(source.inFlight).toBe(0);
     expect(performance.now() - began).toBeGreaterThanOrEqual(SLOW_MS - 5);
+  });
+
+  it('publishes before returning when ingesting throws during shutdown, so requests waiting for the publication resume', async () => {
+    const source = new InFlightSource();
+    source.malformed = true;
+    const shutdown = new AbortController();
+    source.behave = (r) => (secondChunkPods(r) ? (shutdown.abort(), 'hang') : 'answer');
+    const calls: string[] = [];
+    const { poll } = poller(source, 'v0.10+', { changing: () => calls.push('changing'), published: () => calls.push('published') });
+    expect(await poll.pollOnce(shutdown.signal)).toBe(false);
+    expect(calls).toContain('changing');
+    expect(calls.at(-1)).toBe('published');
+    expect(source.inFlight).toBe(0);
   });
 
   it('completes the backfill on the next poll once the samples are well formed again', async () => {
