@@ -206,47 +206,21 @@ class Scanner {
 
   /** {@link objectEntries} whose `onKey` may return steps to run (with their yields) before the next entry. */
   private *entries(onKey: (key: string) => Generator<void, void> | undefined): Generator<void, void> {
-    this.ws();
-    this.expect(LBRACE);
-    this.ws();
-    if (this.b[this.i] === RBRACE) {
-      this.i++;
-      return;
-    }
-    for (;;) {
-      this.ws();
-      this.expect(QUOTE);
-      const key = this.key();
-      this.ws();
-      this.expect(COLON);
-      this.ws();
-      const steps = onKey(key);
+    if (!this.open(LBRACE, RBRACE)) return;
+    do {
+      const steps = onKey(this.entryKey());
       if (steps !== undefined) yield* steps;
-      this.ws();
-      const c = this.b[this.i++];
-      if (c === RBRACE) return;
-      if (c !== COMMA) throw new Unsupported();
-    }
+    } while (this.more(RBRACE));
   }
 
   /** {@link array} that yields after each item. */
   private *items(onItem: () => void): Generator<void, void> {
-    this.ws();
-    this.expect(LBRACKET);
-    this.ws();
-    if (this.b[this.i] === RBRACKET) {
-      this.i++;
-      return;
-    }
-    for (;;) {
+    if (!this.open(LBRACKET, RBRACKET)) return;
+    do {
       this.ws();
       onItem();
       yield;
-      this.ws();
-      const c = this.b[this.i++];
-      if (c === RBRACKET) return;
-      if (c !== COMMA) throw new Unsupported();
-    }
+    } while (this.more(RBRACKET));
   }
 
   /**
@@ -414,26 +388,39 @@ class Scanner {
 
   /** Calls `onKey` with the cursor at each value; keys with escapes are unsupported. */
   private objectEntries(onKey: (key: string) => void): void {
+    if (!this.open(LBRACE, RBRACE)) return;
+    do onKey(this.entryKey());
+    while (this.more(RBRACE));
+  }
+
+  /** Consumes `open`; false (and the `close` consumed too) when the object or array is empty. */
+  private open(open: number, close: number): boolean {
     this.ws();
-    this.expect(LBRACE);
+    this.expect(open);
     this.ws();
-    if (this.b[this.i] === RBRACE) {
-      this.i++;
-      return;
-    }
-    for (;;) {
-      this.ws();
-      this.expect(QUOTE);
-      const key = this.key();
-      this.ws();
-      this.expect(COLON);
-      this.ws();
-      onKey(key);
-      this.ws();
-      const c = this.b[this.i++];
-      if (c === RBRACE) return;
-      if (c !== COMMA) throw new Unsupported();
-    }
+    if (this.b[this.i] !== close) return true;
+    this.i++;
+    return false;
+  }
+
+  /** Consumes the separator after an entry or item: true after a comma, false at `close`. */
+  private more(close: number): boolean {
+    this.ws();
+    const c = this.b[this.i++];
+    if (c === close) return false;
+    if (c !== COMMA) throw new Unsupported();
+    return true;
+  }
+
+  /** An entry's key and its colon, leaving the cursor at the value. */
+  private entryKey(): string {
+    this.ws();
+    this.expect(QUOTE);
+    const key = this.key();
+    this.ws();
+    this.expect(COLON);
+    this.ws();
+    return key;
   }
 
   /** An object key after its opening quote (keys with escapes are unsupported); consumes the closing quote. */
@@ -446,22 +433,13 @@ class Scanner {
     return key;
   }
 
+  /** Calls `onItem` with the cursor at each item of the array at the cursor. */
   private array(onItem: () => void): void {
-    this.ws();
-    this.expect(LBRACKET);
-    this.ws();
-    if (this.b[this.i] === RBRACKET) {
-      this.i++;
-      return;
-    }
-    for (;;) {
+    if (!this.open(LBRACKET, RBRACKET)) return;
+    do {
       this.ws();
       onItem();
-      this.ws();
-      const c = this.b[this.i++];
-      if (c === RBRACKET) return;
-      if (c !== COMMA) throw new Unsupported();
-    }
+    } while (this.more(RBRACKET));
   }
 
   /** JSON.parse of the value at the cursor (validated by JSON.parse itself). */
