@@ -17,7 +17,7 @@ export interface IntensityReader {
 }
 
 /** Hour start of the clock hour holding `t`: the hour starting at h holds the samples in (h, h + 1 h]. */
-export function hourOfSample(t: number): number {
+function hourOfSample(t: number): number {
   return (Math.ceil(t / HOUR_SECONDS) - 1) * HOUR_SECONDS;
 }
 

@@ -3,7 +3,7 @@
  * `avg(grid_intensity_carbon_average{region=~"FR|DE"}) * 1.05`): an expression has no raw samples, so
  * it is evaluated every `step` as a subquery and the evaluations are averaged per clock hour.
  */
-import { HOUR_SECONDS, type HourWeight } from '../core/ledger/index.js';
+import { HOUR_SECONDS } from '../core/ledger/index.js';
 import type { RawSeries } from '../core/types.js';
 import { HourlyIntensity, type IntensityReader } from './hourly-intensity.js';
 
@@ -20,8 +20,7 @@ export function intensitySubquery(expr: string, rangeSeconds: number, stepSecond
 }
 
 /** Hourly intensities of a PromQL expression. */
-export class QueryIntensity implements IntensityReader {
-  private readonly hourly = new HourlyIntensity();
+export class QueryIntensity extends HourlyIntensity implements IntensityReader {
   /** `now` of the last successful refresh. */
   private readUpTo: number | undefined;
 
@@ -29,7 +28,9 @@ export class QueryIntensity implements IntensityReader {
     private readonly prometheus: MatrixQuery,
     readonly query: string,
     private readonly stepSeconds = 60,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * Evaluates the expression over the hours of `(now − hours, now]` the first time, then from the hour
@@ -39,17 +40,7 @@ export class QueryIntensity implements IntensityReader {
     const oldest = Math.floor(now / HOUR_SECONDS) * HOUR_SECONDS - hours * HOUR_SECONDS;
     const start = this.readUpTo === undefined ? oldest : Math.max(oldest, Math.floor(this.readUpTo / HOUR_SECONDS) * HOUR_SECONDS - HOUR_SECONDS);
     const { series } = await this.prometheus.queryMatrix(intensitySubquery(this.query, now - start, this.stepSeconds), now, signal);
-    this.hourly.record(series, start);
+    this.record(series, start);
     this.readUpTo = now;
-  }
-
-  /** g/kWh of the hour starting at `hourStart` (see {@link HourlyIntensity.intensity}). */
-  intensity(hourStart: number): number {
-    return this.hourly.intensity(hourStart);
-  }
-
-  /** The carbon weight, g per Wh: intensity × `pue` ÷ 1000. */
-  weight(name: string, pue: number): HourWeight {
-    return this.hourly.weight(name, pue);
   }
 }

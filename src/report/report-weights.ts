@@ -19,7 +19,7 @@ const LOOKBACK_SECONDS = 24 * HOUR_SECONDS;
 const QUERY_CHUNK_SECONDS = 24 * HOUR_SECONDS;
 
 /** A failed read of the grid carbon intensity for a report. */
-export class IntensityReadError extends Error {
+class IntensityReadError extends Error {
   override readonly name = 'IntensityReadError';
 }
 

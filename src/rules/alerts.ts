@@ -102,7 +102,7 @@ function absentLabels(rules: RulesConfig): string {
  * Failed reads of the grid carbon intensity, summed over reasons, in every window for `for`: one
  * transient failure leaves the window before `for` has elapsed (when the window is not longer than `for`).
  */
-export function carbonIntensityExpr(rules: RulesConfig): string {
+function carbonIntensityExpr(rules: RulesConfig): string {
   const errors = selectorOf(METRICS.carbonIntensityErrors.name, matchersOf(rules.serviceSelector));
   return `sum without (${LABEL_REASON}) (increase(${errors}[${dur(rules.carbonIntensityErrorWindowSeconds)}])) > 0`;
 }

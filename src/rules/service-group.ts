@@ -24,7 +24,7 @@ export const PROCESS_START = 'process_start_time_seconds';
  * series carries the target's labels (`namespace` is the target's own, not the workload's), so the two
  * sides match on the scrape target only: `job` plus the replica labels.
  */
-export function guardedRate(counterSelector: string, sel: readonly LabelMatcher[]): string {
+function guardedRate(counterSelector: string, sel: readonly LabelMatcher[]): string {
   const on = ['job', ...REPLICA_LABELS].join(', ');
   const restarted = `changes(${selectorOf(PROCESS_START, sel)}[${dur(RATE_WINDOW)}]) > 0`;
   return `rate(${counterSelector}[${dur(RATE_WINDOW)}]) unless on (${on}) (${restarted})`;
