@@ -170,6 +170,9 @@ function healthTests(rules: RulesConfig, group: RuleGroup): TestGroup[] {
     ];
   };
   const steps = (forS: number, from = 0): number => settle(forS, from) / I + 1;
+  /** A pair whose only input is one target series, held at `firing` in one test and at `quiet` in the other. */
+  const levels = (alertname: string, forS: number, what: { firing: string; quiet: string }, metric: string, firing: number, quiet: number): TestGroup[] =>
+    pair(alertname, forS, what, [on(metric, target, constant(firing, steps(forS)))], [on(metric, target, constant(quiet, steps(forS)))], target, firing);
   const lag = rules.watermarkMaxLagSeconds;
   // `>` is strict: a lag of exactly the maximum is quiet; the firing lag is a whole number of seconds above it.
   const firingLag = lag + Math.max(1, Math.ceil(lag * MARGIN));
@@ -177,15 +180,7 @@ function healthTests(rules: RulesConfig, group: RuleGroup): TestGroup[] {
   const lagFrom = ceilTo(firingLag + 1, I);
   const info = { ...target, [LABEL_SCHEMA]: 'v0.10+', [LABEL_VERSION]: 'v0.11.0' };
   return [
-    ...pair(
-      ALERTS.down,
-      f.down,
-      { firing: 'when the target cannot be scraped', quiet: 'while the target is scraped' },
-      [on('up', target, constant(0, steps(f.down)))],
-      [on('up', target, constant(1, steps(f.down)))],
-      target,
-      0,
-    ),
+    ...levels(ALERTS.down, f.down, { firing: 'when the target cannot be scraped', quiet: 'while the target is scraped' }, 'up', 0, 1),
     ...pair(
       ALERTS.absent,
       f.absent,
@@ -195,15 +190,7 @@ function healthTests(rules: RulesConfig, group: RuleGroup): TestGroup[] {
       Object.fromEntries(matchersOf(rules.serviceSelector).filter((m) => m.op === '=').map((m) => [m.name, m.value])),
       1,
     ),
-    ...pair(
-      ALERTS.pollsFailing,
-      f.pollsFailing,
-      { firing: 'when every poll fails', quiet: 'while polls succeed' },
-      [on(METRICS.up.name, target, constant(0, steps(f.pollsFailing)))],
-      [on(METRICS.up.name, target, constant(1, steps(f.pollsFailing)))],
-      target,
-      0,
-    ),
+    ...levels(ALERTS.pollsFailing, f.pollsFailing, { firing: 'when every poll fails', quiet: 'while polls succeed' }, METRICS.up.name, 0, 1),
     ...pair(
       ALERTS.watermarkLagging,
       f.watermarkLagging,
@@ -223,14 +210,13 @@ function healthTests(rules: RulesConfig, group: RuleGroup): TestGroup[] {
       target,
       1,
     ),
-    ...pair(
+    ...levels(
       ALERTS.namespaceOverflow,
       f.namespaceOverflow,
       { firing: 'when series of namespaces beyond the cap are summed into __other__', quiet: 'while every namespace is under the cap' },
-      [on(METRICS.namespaceOverflowSeries.name, target, constant(3, steps(f.namespaceOverflow)))],
-      [on(METRICS.namespaceOverflowSeries.name, target, constant(0, steps(f.namespaceOverflow)))],
-      target,
+      METRICS.namespaceOverflowSeries.name,
       3,
+      0,
     ),
   ];
 }
