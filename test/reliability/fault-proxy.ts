@@ -34,7 +34,22 @@ export interface FaultProxy {
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let faulted = 0;
-  const state = { fault: 'none' as Fault, slowMs: 300, tooSlowMs: 3000, passNext: 0 };
+  // The proxy object itself holds the settings the handler reads; `url` is set once the server listens.
+  const state = {
+    url: '',
+    fault: 'none' as Fault,
+    slowMs: 300,
+    tooSlowMs: 3000,
+    passNext: 0,
+    get faulted() {
+      return faulted;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 
   const forward = async (req: IncomingMessage, body: Buffer): Promise<{ status: number; type: string; text: string }> => {
     const response = await fetch(`${target}${req.url ?? '/'}`, {
@@ -93,39 +108,6 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    get fault() {
-      return state.fault;
-    },
-    set fault(f: Fault) {
-      state.fault = f;
-    },
-    get slowMs() {
-      return state.slowMs;
-    },
-    set slowMs(ms: number) {
-      state.slowMs = ms;
-    },
-    get tooSlowMs() {
-      return state.tooSlowMs;
-    },
-    set tooSlowMs(ms: number) {
-      state.tooSlowMs = ms;
-    },
-    get passNext() {
-      return state.passNext;
-    },
-    set passNext(n: number) {
-      state.passNext = n;
-    },
-    get faulted() {
-      return faulted;
-    },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  state.url = `http://127.0.0.1:${port}`;
+  return state;
 }
