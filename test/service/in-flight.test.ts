@@ -3,12 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/core/ledger/index.js';
 import { DEFAULT_CLASSIFY_OPTIONS } from '../../src/core/schema/index.js';
 import type { RawSeries, SchemaId } from '../../src/core/types.js';
-import { ServiceMetrics } from '../../src/exposition/service-metrics.js';
-import { createLogger } from '../../src/log.js';
 import { KeplerReader } from '../../src/service/kepler-reader.js';
-import { Poller } from '../../src/service/poller.js';
 import type { LedgerChangeHooks } from '../../src/service/published-hours.js';
 import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import { testPoller } from '../support/test-poller.js';
 
 const ORIGIN = 1_800_000_000; // a whole hour
 const STEP = 60;
@@ -94,20 +92,7 @@ function reader(source: SampleSource, schema: 'auto' | SchemaId): KeplerReader {
 function poller(source: SampleSource, schema: 'auto' | SchemaId = 'v0.10+', ledgerChanges?: LedgerChangeHooks) {
   const ledger = new Ledger({ origin: ORIGIN, windows: [{ label: '1h', seconds: 3600 }] });
   const now = ORIGIN + 2 * 3600 + 120;
-  const metrics = new ServiceMetrics('0.0.0-test');
-  const poll = new Poller({
-    reader: reader(source, schema),
-    ledger,
-    metrics,
-    logger: createLogger({ level: 'error', destination: { write: () => undefined } }),
-    labels: { namespaceLabels: ['namespace'], nodeLabels: ['node'] },
-    now: () => now,
-    intervalSeconds: 60,
-    overlapSeconds: 60,
-    lookbackSeconds: 300,
-    chunkSeconds: 3600,
-    ...(ledgerChanges !== undefined && { ledgerChanges }),
-  });
+  const poll = testPoller({ reader: reader(source, schema), ledger, now: () => now, ...(ledgerChanges !== undefined && { ledgerChanges }) });
   return { poll, ledger, now };
 }
 

@@ -3,12 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/core/ledger/index.js';
 import { DEFAULT_CLASSIFY_OPTIONS } from '../../src/core/schema/index.js';
 import type { HourRow, RawSeries } from '../../src/core/types.js';
-import { ServiceMetrics } from '../../src/exposition/service-metrics.js';
-import { createLogger } from '../../src/log.js';
 import { KeplerReader } from '../../src/service/kepler-reader.js';
-import { Poller } from '../../src/service/poller.js';
+import type { Poller } from '../../src/service/poller.js';
 import { PublishedHours } from '../../src/service/published-hours.js';
 import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import { testPoller } from '../support/test-poller.js';
 
 const ORIGIN = 1_800_000_000; // a whole hour
 const PODS = 8000; // ingested in steps of 2,048 series: a few turns of the event loop per ingest
@@ -47,17 +46,10 @@ function setUp() {
   const read = (from: number, to: number): HourRow[] => ledger.hours('namespace', from, to);
   const hours = new PublishedHours({ read, origin: ORIGIN, namespaceIndex: 0 });
   let now = ORIGIN + 2.5 * 3600 + 60; // hour 2 is held and filled further by the next poll
-  const poller = new Poller({
+  const poller = testPoller({
     reader: new KeplerReader({ source: new PodsSource(), schema: 'auto', classify: DEFAULT_CLASSIFY_OPTIONS }),
     ledger,
-    metrics: new ServiceMetrics('0.0.0-test'),
-    logger: createLogger({ level: 'error', destination: { write: () => undefined } }),
-    labels: { namespaceLabels: ['namespace'], nodeLabels: ['node'] },
     now: () => now,
-    intervalSeconds: 60,
-    overlapSeconds: 60,
-    lookbackSeconds: 300,
-    chunkSeconds: 3600,
     ledgerChanges: hours,
   });
   const all = () => read(0, 3600 * 2 ** 28);
