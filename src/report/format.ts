@@ -42,10 +42,13 @@ export function formatReport(rows: readonly ReportRow[], columns: readonly strin
   return format === 'csv' ? formatCsv(header, cells) : formatTable(header, cells, numeric);
 }
 
-/** Watt-hours (and grams, cost) with enough digits to carry the ledger's microjoule precision; '' when unknown (NaN: no carbon intensity known). */
+/**
+ * Watt-hours (and grams, cost) with enough digits to carry the ledger's microjoule precision
+ * (1 µJ = 2.8e-10 Wh, so 12 decimals); '' when unknown (NaN: no carbon intensity known).
+ */
 function formatNumber(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return '';
-  return Number(value.toFixed(9)).toString();
+  return Number(value.toFixed(12)).toString();
 }
 
 function formatCsv(header: readonly string[], cells: readonly string[][]): string {
