@@ -45,6 +45,12 @@ export interface SeriesDescriptor {
   readonly group: readonly string[];
   /** Node the series was measured on. */
   readonly node: string;
+  /**
+   * The node's identity across clusters, where it differs from `node`: the values of the extra grouping
+   * labels (e.g. `cluster`) and the node, encoded, so that two clusters' nodes of the same name are not
+   * taken for one (the ledger tracks each node's scrapes). Absent means `node`.
+   */
+  readonly nodeKey?: string;
   /** Energy component of the series. */
   readonly component: Component;
 }

@@ -1,6 +1,6 @@
 import type { SeriesSamples } from '../types.js';
 import { bookInterval } from './book-interval.js';
-import type { FirstGaugeSamples } from './first-gauge-samples.js';
+import type { ScrapeCursor } from './node-scrapes.js';
 import type { ResolvedLedgerOptions } from './options.js';
 import type { SeriesTable } from './series-table.js';
 import { bucketIndexOf } from './time.js';
@@ -35,12 +35,14 @@ export const READ_BACK_NOISE = 1e-9;
  * skipped, so re-reading an overlap never resurrects a series the TTL already dropped.
  *
  * Energy of a pair of valid samples, in integer microjoules:
- * counter `Math.round(d * toJoules * 1e6)` with `d = v_i − v_{i−1}` (or `v_i` after a reset);
- * gauge `Math.round(v_i * toJoules * ((t_i − t_{i−1}) / samplePeriod) * 1e6)`.
+ * counter `Math.round(d * toJoules * 1e6)` with `d = v_i − v_{i−1}` (or `v_i` after a reset), over
+ * `(t_{i−1}, t_i]`; gauge `Math.round(v_i * toJoules * ((t_i − s) / samplePeriod) * 1e6)` over `(s, t_i]`,
+ * where `s` is the node's previous scrape before `t_i` (from `scrapes`, see `node-scrapes.ts`; never
+ * before `t_{i−1}`), so a gauge series' own silence is never booked.
  * A series' first valid sample, and the first one after a silence longer than the series TTL, starts
  * the series afresh: a baseline at or before the origin, otherwise energy counted from 0 (a counter's
- * value; a gauge's over the interval since its node's previous scrape, booked at the end of the batch
- * by `firsts`, see `first-gauge-samples.ts`).
+ * value; a gauge's over the interval since its node's previous scrape, or over one sample period when
+ * there is none or it is more than the TTL before).
  */
 export function accountSeries(
   table: SeriesTable,
@@ -50,7 +52,7 @@ export function accountSeries(
   counts: IngestCounts,
   watermark: number,
   stale: number,
-  firsts: FirstGaugeSamples,
+  scrapes: ScrapeCursor,
 ): number {
   const { descriptor, timestamps, values } = series;
   const n = timestamps.length;
@@ -113,7 +115,9 @@ export function accountSeries(
         counts.implausible++;
       } else {
         counts.accepted++;
-        firsts.defer(group, descriptor.node, t, joules, period);
+        const previous = scrapes.before(t);
+        const span = t - previous > ttl ? period : t - previous;
+        bookInterval(group, t - span, t, Math.round(joules * (span / period) * 1e6), origin, width);
       }
     } else if (isCounter) {
       let d = v - prevValue;
@@ -138,7 +142,8 @@ export function accountSeries(
       counts.implausible++;
     } else {
       counts.accepted++;
-      bookInterval(group, prevTime, t, Math.round(v * toJoules * ((t - prevTime) / period) * 1e6), origin, width);
+      const from = Math.max(prevTime, scrapes.before(t));
+      bookInterval(group, from, t, Math.round(v * toJoules * ((t - from) / period) * 1e6), origin, width);
     }
     prevTime = t;
     prevValue = v;

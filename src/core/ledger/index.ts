@@ -11,11 +11,13 @@
  * - A series silent for more than `seriesTtlSeconds` starts afresh at its next sample (first-seen
  *   rule), whether or not the TTL sweep already dropped it; samples more than the TTL behind the
  *   watermark at the start of a batch are skipped, so overlaps never resurrect dropped series.
- * - A new v0.3 gauge series' first sample after the origin stands for the interval since its node's
- *   previous gauge scrape (one sample period if none, or if that is over the TTL ago), like every later
- *   sample; it is booked at the end of its batch (`first-gauge-samples.ts`).
+ * - Every v0.3 gauge sample stands for the interval since its node's previous gauge scrape, never for
+ *   its own series' silence (a pod missing from scrapes, or back under the same name); a new series'
+ *   first sample after the origin too (one sample period if there is none, or if that is over the TTL
+ *   ago). The ledger records the batch's gauge timestamps per node before accounting it (`node-scrapes.ts`).
  * - A malformed value with a new timestamp advances the series' cursor (it is not counted twice when
- *   re-read) but not the watermark; the next delta spans it.
+ *   re-read) but not the watermark; the next counter delta spans it (a gauge's next sample does not:
+ *   the malformed one was a scrape of its node, and its interval is lost).
  * - `window()` interpolates linearly inside the one bucket holding the window start.
  * - A group with no tracked series and nothing in its buckets (silent for longer than the retention)
  *   is forgotten, so namespace churn cannot grow memory; if it comes back its total starts from 0

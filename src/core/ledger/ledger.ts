@@ -1,9 +1,9 @@
-import type { HourRow, LedgerStats, RejectReason, Scope, SeriesSamples } from '../types.js';
+import type { HourRow, LedgerStats, RejectReason, Scope, SeriesDescriptor, SeriesSamples } from '../types.js';
 import { accountSeries, zeroCounts } from './account-series.js';
 import { DAY_SLOTS } from './calendar.js';
-import { FirstGaugeSamples } from './first-gauge-samples.js';
 import { groupKeyOf, newNamespaceGroups } from './cardinality.js';
 import { GroupAccount } from './group-account.js';
+import { NodeScrapes, type ScrapeCursor } from './node-scrapes.js';
 import { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
 import { SeriesTable } from './series-table.js';
 import { SettledWatermark } from './settled-watermark.js';
@@ -43,7 +43,7 @@ export class Ledger {
   /** The settled watermark (see `settled-watermark.ts`): windows end and periods close there. */
   private wm = -Infinity;
   private readonly nodes = new SettledWatermark();
-  private readonly firsts = new FirstGaugeSamples();
+  private readonly scrapes = new NodeScrapes();
   private readonly totals_ = { samples: 0, resets: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
 
   constructor(options: LedgerOptions) {
@@ -72,25 +72,24 @@ export class Ledger {
     const counts = zeroCounts();
     const start = this.nodes.highWatermark;
     let watermark = start;
-    let items: Iterable<SeriesSamples> = batch;
-    if (this.options.maxNamespaces !== undefined) {
-      const list = [...batch];
-      this.admit(list, this.options.maxNamespaces);
-      items = list;
-    }
+    const items: readonly SeriesSamples[] = Array.isArray(batch) ? batch : [...batch];
+    if (this.options.maxNamespaces !== undefined) this.admit(items, this.options.maxNamespaces);
+    // A gauge sample needs its node's previous scrape, which any series of the batch may hold.
+    for (const s of items) if (s.descriptor.kind === 'gauge') this.scrapes.observe(nodeKeyOf(s.descriptor), s.timestamps);
     let n = 0;
     for (const s of items) {
-      const slot = this.series.slotOf(s.descriptor.key) ?? this.series.add(s.descriptor.key, this.groupFor(s));
-      if (s.descriptor.kind === 'gauge') this.firsts.observe(s.descriptor.node, s.timestamps);
-      const newest = accountSeries(this.series, slot, s, this.options, counts, -Infinity, start, this.firsts);
+      const d = s.descriptor;
+      const slot = this.series.slotOf(d.key) ?? this.series.add(d.key, this.groupFor(s));
+      const cursor = d.kind === 'gauge' ? this.scrapes.cursor(nodeKeyOf(d)) : NO_SCRAPES;
+      const newest = accountSeries(this.series, slot, s, this.options, counts, -Infinity, start, cursor);
       if (newest > watermark) watermark = newest;
-      this.nodes.observe(s.descriptor.node, newest);
+      this.nodes.observe(nodeKeyOf(d), newest);
       if (++n === seriesPerStep) {
         n = 0;
         yield;
       }
     }
-    this.firsts.settle(this.options.origin, this.options.bucketSeconds, this.options.seriesTtlSeconds, watermark);
+    this.scrapes.settle(watermark, this.options.seriesTtlSeconds);
     this.wm = this.nodes.settle();
     if (watermark > -Infinity) this.evict(watermark);
     const t = this.totals_;
@@ -303,6 +302,14 @@ export class Ledger {
       }
     }
   }
+}
+
+/** Counters need no scrape times. */
+const NO_SCRAPES: ScrapeCursor = { before: () => -Infinity };
+
+/** The node's identity across clusters (see `SeriesDescriptor.nodeKey`). */
+function nodeKeyOf(d: SeriesDescriptor): string {
+  return d.nodeKey ?? d.node;
 }
 
 function hourIndex(hourStart: number): number {

@@ -111,6 +111,7 @@ export function createClassifier(options: ClassifyOptions): Classifier {
     const fields: string[] = [spec.code];
     for (const g of extras) fields.push(encodeKeyField(labels[g] ?? ''));
     fields.push(encodeKeyField(node));
+    const nodeKey = extras.length === 0 ? undefined : fields.slice(1).join(KEY_SEP);
     for (const slot of spec.identity) fields.push(encodeKeyField(slotValue(labels, slot)));
     fields.push(encodeKeyField(zone), encodeKeyField(mode));
     const key = fields.join(KEY_SEP);
@@ -131,6 +132,7 @@ export function createClassifier(options: ClassifyOptions): Classifier {
       toJoules: spec.toJoules,
       group,
       node,
+      ...(nodeKey === undefined ? {} : { nodeKey }),
       component: component as Component,
     };
     return spec.kind === 'gauge' ? { ...descriptor, samplePeriodSeconds } : descriptor;

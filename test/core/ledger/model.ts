@@ -22,16 +22,22 @@ function afterOrigin(x: number, y: number, microJoules: number, origin: number):
   return microJoules - Math.round(microJoules * ((origin - x) / (y - x)));
 }
 
+/** The node's previous scrape before `t`: the newest timestamp before `t` of any gauge series of the node. */
+function nodePreviousScrape(series: readonly GeneratedSeries[], s: GeneratedSeries, t: number): number {
+  let previous = -Infinity;
+  for (const o of series) {
+    if (o.descriptor.kind !== 'gauge' || o.descriptor.node !== s.descriptor.node) continue;
+    for (const x of o.times) if (x < t && x > previous) previous = x;
+  }
+  return previous;
+}
+
 /**
- * Span a new gauge series' first sample at `t` stands for: back to the node's previous scrape (the
- * newest timestamp before `t` of any gauge series of the node), or one sample period when there is
- * none or it is more than the TTL before `t`.
+ * Span a new gauge series' first sample at `t` stands for: back to the node's previous scrape, or one
+ * sample period when there is none or it is more than the TTL before `t`.
  */
 function firstGaugeSpan(series: readonly GeneratedSeries[], s: GeneratedSeries, t: number, l: ModelLimits): number {
-  const earlier = series
-    .filter((o) => o.descriptor.kind === 'gauge' && o.descriptor.node === s.descriptor.node)
-    .flatMap((o) => o.times.filter((x) => x < t));
-  const previous = Math.max(-Infinity, ...earlier);
+  const previous = nodePreviousScrape(series, s, t);
   return t - previous > l.ttlSeconds ? s.descriptor.samplePeriodSeconds! : t - previous;
 }
 
@@ -72,7 +78,9 @@ export function expectedMicroJoules(series: readonly GeneratedSeries[], l: Model
         const e = d * toJoules;
         if (e / (t - prev!.t) <= l.maxWatts) micro += afterOrigin(prev!.t, t, Math.round(e * 1e6), l.origin);
       } else if ((v * toJoules) / period <= l.maxWatts) {
-        micro += afterOrigin(prev!.t, t, Math.round(v * toJoules * ((t - prev!.t) / period) * 1e6), l.origin);
+        // Back to the node's previous scrape, never over the series' own silence.
+        const from = nodePreviousScrape(series, s, t);
+        micro += afterOrigin(from, t, Math.round(v * toJoules * ((t - from) / period) * 1e6), l.origin);
       }
       prev = { t, v };
     });

@@ -198,6 +198,16 @@ describe('grouping', () => {
   it('keys the same series of two clusters apart', () => {
     expect(must(v10Pod({ cluster: 'a' }), byCluster).key).not.toBe(must(v10Pod({ cluster: 'b' }), byCluster).key);
   });
+
+  it('tells nodes of the same name in two clusters apart by their node key, and pod from node series not', () => {
+    const pod = (cluster: string) => must(v3Pod({ cluster, node: 'worker-1' }), byCluster);
+    const node = must(series('node_curr_energy_in_pkg_joule', { cluster: 'a', exported_instance: 'worker-1' }), byCluster);
+    expect(pod('a').node).toBe(pod('b').node);
+    expect(pod('a').nodeKey).not.toBe(pod('b').nodeKey);
+    expect(node.nodeKey).toBe(pod('a').nodeKey);
+    // Without extra grouping labels the node name is the node's identity.
+    expect(must(v3Pod({ node: 'worker-1' })).nodeKey).toBeUndefined();
+  });
 });
 
 describe('keys', () => {
