@@ -107,6 +107,10 @@ export function reportRequest(values: ReportFlagValues, clock: ReportClock = { n
     from = time('from', values.from);
     to = time('to', values.to);
     if (to <= from) throw new UsageError(`--to must be after --from (got --from ${values.from} and --to ${values.to})`);
+    // The ledger keeps UTC clock hours; echo what was typed, not the unix seconds it parsed to.
+    for (const [flag, t, text] of [['from', from, values.from], ['to', to, values.to]] as const) {
+      if (t % HOUR_SECONDS !== 0) throw new UsageError(`--${flag} must be on a whole hour (UTC); got ${JSON.stringify(text)}`);
+    }
   }
   const monthly = values.period === 'this-month' || values.period === 'last-month';
   let stepSeconds: number;
@@ -117,6 +121,9 @@ export function reportRequest(values: ReportFlagValues, clock: ReportClock = { n
     throw error;
   }
   if (stepSeconds < 60 || stepSeconds % 60 !== 0) throw new UsageError(`--step must be a whole number of minutes, at least 1m; got ${JSON.stringify(values.step)}`);
+  if (stepSeconds % HOUR_SECONDS !== 0) {
+    throw new UsageError(`--step must be a whole number of hours (the ledger keeps hourly totals); got ${JSON.stringify(values.step)}`);
+  }
   let top: number | undefined;
   if (values.top !== undefined) {
     top = Number(values.top);

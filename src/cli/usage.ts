@@ -40,6 +40,8 @@ Exact energy per period and group for a past time range, straight from Prometheu
 TIME is RFC 3339 (2026-11-27T10:00:00Z) or unix seconds; DUR a Prometheus duration (1h, 15m, 1d).
 With carbon and/or cost in the config, carbon_grams and cost columns follow energy_wh
 (each hour's Wh times that hour's intensity or price, summed per period).
+Hours in which Prometheus holds no Kepler data are named on stderr; a period without any
+data is left out (json: energy_wh null; json rows give hours and hours_with_data).
 
 Flags:
   --from TIME              start of the range (required unless --period)

@@ -9,6 +9,8 @@ export interface ReportRow {
   readonly wattHours: number;
   /** Weighted energy by weight name (`carbon_grams`, `cost`): the sum of each hour's Wh × that hour's weight; absent without weights. */
   readonly weighted?: Readonly<Record<string, number>>;
+  /** Hours of the period, and those in which Prometheus held Kepler data (see `coverage.ts`); absent when not known. */
+  readonly coverage?: { readonly hours: number; readonly hoursWithData: number };
 }
 
 /** Period boundaries `[from, from+step, …, to]` of a fixed step (the last period may be shorter). */

@@ -74,15 +74,24 @@ function formatMarkdown(header: readonly string[], cells: readonly string[][], n
   return [line(header), rule, ...cells.map(line)].join('\n') + '\n';
 }
 
+/**
+ * JSON rows. With coverage known, every row also gives the period's `hours` and `hours_with_data`, and
+ * a period without any data has `energy_wh` (and carbon, cost) null: unknown, not 0.
+ */
 function formatJson(rows: readonly ReportRow[], columns: readonly string[], weighted: WeightedColumns): string {
   // NaN (no carbon intensity known) becomes null in JSON.
-  const out = rows.map((r) => ({
-    period_start: formatRfc3339Utc(r.periodStart),
-    period_end: formatRfc3339Utc(r.periodEnd),
-    ...Object.fromEntries(columns.map((c, i) => [c, r.labels[i] as string])),
-    energy_wh: r.wattHours,
-    ...(weighted.carbon === true && { [CARBON]: r.weighted?.[CARBON] ?? null }),
-    ...(weighted.cost !== undefined && { [COST]: r.weighted?.[COST] ?? null, [CURRENCY]: weighted.cost.currency ?? NO_CURRENCY }),
-  }));
+  const out = rows.map((r) => {
+    const unknown = r.coverage?.hoursWithData === 0;
+    const value = (v: number | undefined): number | null => (unknown || v === undefined ? null : v);
+    return {
+      period_start: formatRfc3339Utc(r.periodStart),
+      period_end: formatRfc3339Utc(r.periodEnd),
+      ...Object.fromEntries(columns.map((c, i) => [c, r.labels[i] as string])),
+      energy_wh: value(r.wattHours),
+      ...(weighted.carbon === true && { [CARBON]: value(r.weighted?.[CARBON]) }),
+      ...(weighted.cost !== undefined && { [COST]: value(r.weighted?.[COST]), [CURRENCY]: weighted.cost.currency ?? NO_CURRENCY }),
+      ...(r.coverage !== undefined && { hours: r.coverage.hours, hours_with_data: r.coverage.hoursWithData }),
+    };
+  });
   return JSON.stringify(out, null, 2) + '\n';
 }

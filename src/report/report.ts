@@ -2,15 +2,17 @@ import type { MatrixQuery } from '../carbon/query-intensity.js';
 import type { CommandContext, ReportRequest } from '../cli/commands.js';
 import { UsageError } from '../cli/usage-error.js';
 import { Ledger } from '../core/ledger/index.js';
-import { HOUR_SECONDS } from '../core/time.js';
+import { formatRfc3339Utc, HOUR_SECONDS } from '../core/time.js';
 import { SCHEMAS } from '../core/types.js';
+import { cannotReachMessage } from '../prometheus/cannot-reach.js';
 import { prometheusFromConfig } from '../service/prometheus-from-config.js';
 import { classifyOptions, snapshotLabels } from '../service/config-mapping.js';
 import { FirstScrapeBaseline } from '../service/first-scrape-baseline.js';
 import { KeplerReader } from '../service/kepler-reader.js';
 import type { SampleSource } from '../source/sample-source.js';
 import { dayBoundaries } from '../calendar/zone.js';
-import { aggregateHours, fixedBoundaries, topGroups } from './aggregate.js';
+import { aggregateHours, fixedBoundaries, topGroups, type ReportRow } from './aggregate.js';
+import { missingSpans, SampleCoverage } from './coverage.js';
 import { formatReport } from './format.js';
 import { ProgressBar } from './progress.js';
 import { reportWeights } from './report-weights.js';
@@ -25,6 +27,9 @@ export async function report(context: CommandContext & { readonly request: Repor
   const progress = new ProgressBar(context.io.stderr, process.stderr.isTTY === true, 'reading Kepler samples');
   try {
     context.io.stdout(await buildReport({ context, source, prometheus: client, progress, now: Date.now() / 1000 }));
+  } catch (error) {
+    const message = cannotReachMessage(error, client.displayUrl);
+    throw message === undefined ? error : new Error(message, { cause: error });
   } finally {
     await client.close();
   }
@@ -61,9 +66,12 @@ export async function buildReport({ context, source, prometheus, progress, now }
   const chunks = Math.max(1, Math.ceil((end - start) / chunk));
   // A Prometheus younger than --from holds no baseline before it: its first scrape is the baseline.
   const baseline = new FirstScrapeBaseline(request.from);
+  const coverage = new SampleCoverage();
   for (let i = 0; i < chunks; i++) {
     const from = start + i * chunk;
-    ledger.ingest(baseline.apply(await reader.read(from, Math.min(end, from + chunk), signal)));
+    const batch = await reader.read(from, Math.min(end, from + chunk), signal);
+    coverage.observe(batch);
+    ledger.ingest(baseline.apply(batch));
     progress?.update(i + 1, chunks);
   }
   progress?.finish();
@@ -79,12 +87,42 @@ export async function buildReport({ context, source, prometheus, progress, now }
     ...r,
     labels: order.map((i) => r.labels[i] as string),
   }));
-  return formatReport(request.top === undefined ? rows : topGroups(rows, request.top), order.map((i) => names[i] as string), request.format, columns);
+  const covered = coverage.hours(request.from, request.to);
+  const ranked = withCoverage(request.top === undefined ? rows : topGroups(rows, request.top), request.from, covered);
+  const missing = missingSpans(request.from, covered);
+  if (missing.length > 0) context.io.stderr(missingDataNotice(missing, request.format === 'json'));
+  // Periods without any data are unknown, not 0 Wh: left out of the text formats, null in JSON.
+  const shown = request.format === 'json' ? ranked : ranked.filter((r) => r.coverage.hoursWithData > 0);
+  return formatReport(shown, order.map((i) => names[i] as string), request.format, columns);
 }
 
+/** The rows with their period's hours and hours with data (`covered[k]`: the hour starting at `from + k h`). */
+function withCoverage(rows: readonly ReportRow[], from: number, covered: readonly boolean[]): (ReportRow & { coverage: NonNullable<ReportRow['coverage']> })[] {
+  return rows.map((r) => {
+    const first = (r.periodStart - from) / HOUR_SECONDS;
+    const last = (r.periodEnd - from) / HOUR_SECONDS;
+    let hoursWithData = 0;
+    for (let k = first; k < last; k++) if (covered[k] === true) hoursWithData++;
+    return { ...r, coverage: { hours: last - first, hoursWithData } };
+  });
+}
+
+/** The stderr lines naming the spans without data and what the report does with them. */
+function missingDataNotice(missing: readonly { from: number; to: number }[], json: boolean): string {
+  const lines = missing.map((m) => {
+    const hours = (m.to - m.from) / HOUR_SECONDS;
+    return `energy-ledger report: no Kepler data in Prometheus from ${formatRfc3339Utc(m.from)} to ${formatRfc3339Utc(m.to)} (${hours} ${hours === 1 ? 'hour' : 'hours'})\n`;
+  });
+  const handling = json
+    ? 'energy-ledger report: periods without any data have energy_wh null; every row gives its hours and hours_with_data\n'
+    : 'energy-ledger report: periods without any data are left out; a period with some data counts only its hours with data\n';
+  return lines.join('') + handling;
+}
+
+/** The CLI checks what the user typed (see `cli/report.ts`); this catches other callers and `--period` in a zone off whole UTC hours. */
 function checkRequest(request: ReportRequest): void {
   if (request.stepSeconds % HOUR_SECONDS !== 0) throw new UsageError(`--step: must be a whole number of hours (the ledger keeps hourly totals), got ${request.stepSeconds}s`);
-  for (const [flag, t] of [['--from', request.from], ['--to', request.to]] as const) {
-    if (t % HOUR_SECONDS !== 0) throw new UsageError(`${flag}: must be on a whole hour (UTC), got ${t}`);
+  for (const [edge, t] of [['starts', request.from], ['ends', request.to]] as const) {
+    if (t % HOUR_SECONDS !== 0) throw new UsageError(`the report period ${edge} at ${formatRfc3339Utc(t)}, not on a whole UTC hour (the ledger keeps UTC hours)`);
   }
 }
