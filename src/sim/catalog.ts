@@ -7,7 +7,7 @@ import { v010Families } from './schemas/v0-10.js';
 
 /** Every family the scenario's Kepler exports, sorted by name. */
 export function familySpecs(scenario: Scenario): readonly FamilySpec[] {
-  const specs = scenario.schema === 'v0.3' ? v03Families() : scenario.schema === 'v0.4-v0.9' ? v04Families(scenario.gpu) : v010Families(scenario.gpu);
+  const specs = scenario.schema === 'v0.3' ? v03Families() : scenario.schema === 'v0.4-v0.9' ? v04Families(scenario.gpu, scenario.keplerVersion) : v010Families(scenario.gpu);
   return [...specs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

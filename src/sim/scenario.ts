@@ -30,6 +30,11 @@ export interface Scenario {
   readonly gaps: readonly ScrapeGap[];
   /** Whether Kepler exports GPU families. */
   readonly gpu: boolean;
+  /**
+   * The Kepler release imitated where releases of one schema differ in what they export: v0.4–v0.9
+   * `kepler_exporter_build_info` labels (`v0.4` … `v0.9.0`; default v0.7.12). Other schemas ignore it.
+   */
+  readonly keplerVersion?: string;
 }
 
 /** One node and its Kepler exporter. */

@@ -1,6 +1,7 @@
 import type { FamilySpec, Labels, Sample } from '../families.js';
 import type { Joules, NodeReading, PodReading } from '../kepler-state.js';
 import { CORE_SHARE } from './v0-10.js';
+import { DEFAULT_V04_VERSION, v04BuildInfo } from './v0-4-build-info.js';
 
 /**
  * Kepler v0.4–v0.9 (as of v0.7.12, identical through v0.9.0): one `kepler_{container,node}_<component>_joules_total`
@@ -75,12 +76,6 @@ const otherFamilies: readonly FamilySpec[] = [
     samples: (r, s) => containerSamples(r, '', (j) => j.package + j.dram + (s.gpu ? j.gpu : 0)),
   },
   {
-    name: 'kepler_exporter_build_info',
-    help: "A metric with a constant '1' value labeled by version, revision, branch, os and arch from which kepler_exporter was built.",
-    type: 'gauge',
-    samples: () => [{ labels: { arch: 'amd64', branch: '', os: 'linux', revision: '3eb6297d', version: 'release-0.7.12' }, value: 1 }],
-  },
-  {
     name: 'kepler_node_info',
     help: 'Aggregated value in  value from os',
     type: 'counter',
@@ -93,8 +88,11 @@ const otherFamilies: readonly FamilySpec[] = [
   },
 ];
 
-/** The v0.4–v0.9 families; the GPU families only when the scenario enables GPUs. */
-export function v04Families(gpu: boolean): readonly FamilySpec[] {
+/**
+ * The v0.4–v0.9 families; the GPU families only when the scenario enables GPUs. Only the build info
+ * depends on `version` (see `v0-4-build-info.ts`); the energy families are v0.7.12's.
+ */
+export function v04Families(gpu: boolean, version = DEFAULT_V04_VERSION): readonly FamilySpec[] {
   const components = gpu ? [...COMPONENTS, GPU] : COMPONENTS;
-  return [...components.flatMap(componentFamilies), ...otherFamilies];
+  return [...components.flatMap(componentFamilies), ...otherFamilies, v04BuildInfo(version, gpu)];
 }
