@@ -12,6 +12,10 @@
  * batches, and every timestamp of the current batch's gauge series of the node (series come in any
  * order, so the ledger records them all before it accounts the batch). Nodes are keyed by
  * `SeriesDescriptor.nodeKey`, so two clusters' nodes of the same name are told apart.
+ *
+ * Assumes one scrape timeline per node. Two timelines interleaved on one node (two Prometheus replicas
+ * deduplicated series by series, e.g. by Thanos, with different scrape phases) would make each sample
+ * stand for the time since the other replica's scrape, and under-count.
  */
 
 /** Newest scrape of one node before ascending times, for the samples of one series. */
