@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { formatDuration } from '../core/duration.js';
 import { describeValue } from './describe.js';
+import { namespaceRelabelSchema } from './namespace-relabel.js';
 import { duration, expected, headerName, httpUrl, labelName, listenAddress, nonEmpty, secretText, selector, timeZone, uniqueList, windowSpec } from './fields.js';
 
 /** Every default, written as it would be in the YAML file. */
@@ -296,6 +297,7 @@ export const TOP_LEVEL = {
   timezone: timeZone.prefault(DEFAULTS.timezone),
   kepler: kepler.prefault({}),
   max_namespaces: wholeNumber(1).optional(),
+  namespace_relabel: namespaceRelabelSchema.optional(),
   unattributed: oneOf(['off', 'explicit', 'proportional']).optional(),
   log_level: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).prefault(DEFAULTS.log_level),
   carbon: mapping({

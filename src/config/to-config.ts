@@ -48,6 +48,7 @@ export function toConfig(parsed: ParsedConfig): Config {
       maxSeriesPowerWatts: parsed.kepler.max_series_power_watts,
     },
     maxNamespaces: parsed.max_namespaces,
+    namespaceRelabel: parsed.namespace_relabel,
     unattributed: parsed.unattributed,
     logLevel: parsed.log_level,
     carbon:

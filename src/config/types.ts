@@ -191,6 +191,11 @@ export interface Config {
   readonly kepler: KeplerConfig;
   /** Cap on namespaces tracked; undefined for no cap. */
   readonly maxNamespaces?: number;
+  /**
+   * `namespace_relabel`: ordered `{regex, replacement}` rules; the first whose anchored regex matches a
+   * workload namespace rewrites it before accounting. Absent: names are kept.
+   */
+  readonly namespaceRelabel?: readonly { readonly regex: string; readonly replacement: string }[];
   /** Node energy Kepler leaves unattributed: `off`, an explicit `__unattributed__` namespace, or shared proportionally; absent: off. */
   readonly unattributed?: 'off' | 'explicit' | 'proportional';
   readonly logLevel: LogLevel;
