@@ -145,8 +145,11 @@ export interface RulesConfig {
     readonly keplerAbsent: number;
     readonly namespaceOverflow: number;
     readonly carbonIntensityFailing: number;
+    readonly metricsTooLarge: number;
   };
   readonly watermarkMaxLagSeconds: number;
+  /** `EnergyLedgerMetricsTooLarge` fires when a /metrics body holds more series than this. */
+  readonly metricsMaxSeries: number;
   /** Window over which failed reads of the grid carbon intensity are counted; a multiple of the evaluation interval. */
   readonly carbonIntensityErrorWindowSeconds: number;
   /** Base of every alert's `runbook_url`; the alert's anchor is appended (`#energyledgerdown`). */
