@@ -1,6 +1,6 @@
 import type { HourRow, LedgerStats, RejectReason, Scope, SeriesSamples } from '../types.js';
 import { accountSeries, zeroCounts } from './account-series.js';
-import { DAY_SLOTS } from './calendar.js';
+import { DAY_SLOTS, oldestPublishedDay } from './calendar.js';
 import { FirstGaugeSamples } from './first-gauge-samples.js';
 import { groupKeyOf, newNamespaceGroups } from './cardinality.js';
 import { GroupAccount } from './group-account.js';
@@ -156,9 +156,8 @@ export class Ledger {
     const oldest = newest - seconds / width;
     const share = ((newest + 1) * width - w) / width;
     return this.sortedGroups(scope).map((g) => {
-      if (w === -Infinity) return { labels: g.labels, joules: 0 };
-      let micro = 0;
-      for (let k = oldest + 1; k <= newest; k++) micro += g.fine.get(k);
+      if (w === -Infinity || g.fine.empty) return { labels: g.labels, joules: 0 };
+      const micro = g.fine.sum(oldest + 1, newest);
       return { labels: g.labels, joules: (micro + g.fine.get(oldest) * share) / 1e6 };
     });
   }
@@ -181,6 +180,7 @@ export class Ledger {
     const first = Math.max(held.first, hourIndex(fromHourStart));
     const last = Math.min(held.last, hourIndex(toHourStart) - 1);
     const active = this.sortedGroups(scope).filter((g) => {
+      if (g.hours.empty) return false;
       for (let h = first; h <= last; h++) if (g.hours.get(h) > 0) return true;
       return false;
     });
@@ -193,27 +193,28 @@ export class Ledger {
 
   /**
    * Energy per group in the local days `fromDay..toDay` (inclusive day numbers of the calendar), joules;
-   * only days the ledger holds count (the last {@link DAY_SLOTS} up to the watermark's, and energy after
-   * the origin). Throws without a calendar.
+   * only days the ledger holds count (those of the published day periods, see {@link heldDays}, and
+   * energy after the origin). Throws without a calendar.
    */
   daysEnergy(scope: Scope, fromDay: number, toDay: number): GroupJoules[] {
     const held = this.heldDays();
     const first = held === undefined ? 0 : Math.max(fromDay, held.first);
     const last = held === undefined ? -1 : Math.min(toDay, held.last);
     return this.sortedGroups(scope).map((g) => {
-      let micro = 0;
-      for (let d = first; d <= last; d++) micro += g.days!.get(d);
-      return { labels: g.labels, joules: micro / 1e6 };
+      return { labels: g.labels, joules: g.days!.sum(first, last) / 1e6 };
     });
   }
 
-  /** Day numbers held: the watermark's day and up to {@link DAY_SLOTS} − 1 before, from the origin's day. */
+  /**
+   * Day numbers held: from the oldest day a published day period reads ({@link oldestPublishedDay}: the
+   * first of the month or yesterday) to the watermark's day, and not before the origin's day.
+   */
   heldDays(): { first: number; last: number } | undefined {
     const calendar = this.options.calendar;
     if (calendar === undefined) throw new Error('this ledger keeps no day totals: pass a calendar in its options');
     if (this.wm === -Infinity) return undefined;
     const last = calendar.dayOf(hourStartOf(this.wm));
-    return { first: Math.max(last - DAY_SLOTS + 1, calendar.dayOf(Math.floor(this.options.origin / HOUR_SECONDS) * HOUR_SECONDS)), last };
+    return { first: Math.max(oldestPublishedDay(calendar, last), calendar.dayOf(Math.floor(this.options.origin / HOUR_SECONDS) * HOUR_SECONDS)), last };
   }
 
   /** Index range of the clock hours held: within the retention, ending after the origin. */
@@ -272,17 +273,25 @@ export class Ledger {
     return list;
   }
 
-  /** Drops silent series and frees group rings that hold nothing the queries can still read. */
+  /**
+   * Drops silent series, frees group rings that hold nothing the queries can still read, and compacts
+   * the rings of groups silent for an hour (see `BucketRing.compact`; reads are unchanged), so that a
+   * namespace that has left keeps only its non-zero buckets until it leaves every window and period.
+   */
   private evict(watermark: number): void {
     this.series.dropSilent(watermark, this.options.seriesTtlSeconds);
-    const oldestBucket = bucketIndexOf(watermark, this.options.bucketSeconds) - this.fineSlots + 1;
+    const newestBucket = bucketIndexOf(watermark, this.options.bucketSeconds);
+    const oldestBucket = newestBucket - this.fineSlots + 1;
+    const silentBefore = newestBucket - HOUR_SECONDS / this.options.bucketSeconds;
     const oldestHour = bucketIndexOf(watermark, HOUR_SECONDS) - this.hourSlots + 1;
-    const oldestDay = this.options.calendar === undefined ? 0 : this.options.calendar.dayOf(hourStartOf(watermark)) - DAY_SLOTS + 1;
+    const calendar = this.options.calendar;
+    const oldestDay = calendar === undefined ? 0 : oldestPublishedDay(calendar, calendar.dayOf(hourStartOf(watermark)));
     for (const accounts of Object.values(this.scopes)) {
       for (const g of accounts.values()) {
         g.fine.releaseBefore(oldestBucket);
         g.hours.releaseBefore(oldestHour);
         g.days?.releaseBefore(oldestDay);
+        if (!(g.fine.head > silentBefore)) g.compact();
       }
     }
     this.forgetIdleGroups();
