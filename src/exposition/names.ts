@@ -184,13 +184,13 @@ export const METRICS = {
   metricsSeries: {
     name: `${METRIC_PREFIX}_metrics_series`,
     type: 'gauge',
-    help: 'Series of the energy families (per namespace and node: energy, carbon, cost, budgets) in the current /metrics rendering; the service and process metrics add about 100 more. 0 before the first scrape.',
+    help: 'Series of the part of /metrics rendered from the ledger snapshot (per-namespace and per-node energy, carbon, cost and budget families, and the ledger sample and watermark series) in the current rendering; the service and process metrics add about 100 more. 0 before the first scrape.',
     labels: [],
   },
   metricsBytes: {
     name: `${METRIC_PREFIX}_metrics_bytes`,
     type: 'gauge',
-    help: 'Size of those energy families in the current /metrics rendering, in bytes before any compression (the service and process metrics add about 10 KB). 0 before the first scrape.',
+    help: 'Size of that part of the current /metrics rendering, in bytes before any compression (the service and process metrics add about 10 KB). 0 before the first scrape.',
     labels: [],
   },
   backfillComplete: {

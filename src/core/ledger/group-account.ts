@@ -19,8 +19,11 @@ const LIMB = 2 ** 40;
  */
 export class BucketRing {
   private slots: Float64Array | null = null;
-  /** Compact form: `[k0, v0, k1, v1, …]` of the non-zero buckets in range; null when dense or empty. */
-  private sparse: Float64Array | null = null;
+  /**
+   * Compact form: `[k0, v0, k1, v1, …]` of the non-zero buckets in range; null when dense or empty. A
+   * plain array: a typed array costs over 100 bytes of its own, more than a departed namespace's days.
+   */
+  private sparse: number[] | null = null;
   /** Newest bucket index written; meaningful only while `slots` or `sparse` is allocated. */
   head = -Infinity;
 
@@ -109,7 +112,8 @@ export class BucketRing {
       this.head = -Infinity;
       return;
     }
-    const sparse = new Float64Array(2 * nonZero);
+    // Preallocated to the exact length: a growing array would keep spare capacity.
+    const sparse = new Array<number>(2 * nonZero);
     let j = 0;
     for (let k = this.head - this.size + 1; k <= this.head; k++) {
       const v = slots[((k % this.size) + this.size) % this.size] as number;

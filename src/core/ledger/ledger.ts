@@ -37,6 +37,8 @@ export class Ledger {
   private readonly scopes: Record<Scope, Map<string, GroupAccount>> = { namespace: new Map(), node: new Map() };
   private readonly sorted: Record<Scope, GroupAccount[] | undefined> = { namespace: undefined, node: undefined };
   private readonly fineSlots: number;
+  /** The calendar's day lookup, one function shared by every group (undefined without a calendar). */
+  private readonly dayOf: ((hourStart: number) => number) | undefined;
   private readonly hourSlots: number;
   /** The `__other__` group of namespaces beyond `maxNamespaces`, once needed. */
   private overflow: GroupAccount | undefined;
@@ -51,6 +53,8 @@ export class Ledger {
     const longest = Math.max(...this.options.windows.map((w) => w.seconds));
     this.fineSlots = (longest + HOUR_SECONDS) / this.options.bucketSeconds;
     this.hourSlots = Math.ceil(this.options.retentionSeconds / HOUR_SECONDS) + 1;
+    const calendar = this.options.calendar;
+    this.dayOf = calendar === undefined ? undefined : (h) => calendar.dayOf(h);
   }
 
   /** Accounts a batch of samples (see `account-series.ts` for the rules) and returns what it did. */
@@ -237,9 +241,7 @@ export class Ledger {
   private createGroup(scope: Scope, labels: readonly string[]): GroupAccount {
     const key = groupKeyOf(labels);
     const bucketsPerHour = HOUR_SECONDS / this.options.bucketSeconds;
-    const calendar = this.options.calendar;
-    const dayOf = calendar === undefined ? undefined : (h: number): number => calendar.dayOf(h);
-    const account = new GroupAccount(key, Object.freeze([...labels]), this.fineSlots, this.hourSlots, bucketsPerHour, dayOf, DAY_SLOTS);
+    const account = new GroupAccount(key, Object.freeze([...labels]), this.fineSlots, this.hourSlots, bucketsPerHour, this.dayOf, DAY_SLOTS);
     this.scopes[scope].set(key, account);
     this.sorted[scope] = undefined;
     return account;
