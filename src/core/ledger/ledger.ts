@@ -6,7 +6,7 @@ import { groupKeyOf, newNamespaceGroups } from './cardinality.js';
 import { GroupAccount } from './group-account.js';
 import { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
 import { SeriesTable } from './series-table.js';
-import { SettledWatermark } from './settled-watermark.js';
+import { NODE_SILENCE_SECONDS, SettledWatermark } from './settled-watermark.js';
 import { bucketIndexOf, HOUR_SECONDS, hourStartOf } from './time.js';
 
 /** What one {@link Ledger.ingest} call did with its samples. */
@@ -287,7 +287,8 @@ export class Ledger {
     const silentBefore = newestBucket - HOUR_SECONDS / this.options.bucketSeconds;
     const oldestHour = bucketIndexOf(watermark, HOUR_SECONDS) - this.hourSlots + 1;
     const calendar = this.options.calendar;
-    const oldestDay = calendar === undefined ? 0 : oldestPublishedDay(calendar, calendar.dayOf(hourStartOf(watermark)));
+    // Day periods close at the settled watermark, which is at most NODE_SILENCE_SECONDS behind this one.
+    const oldestDay = calendar === undefined ? 0 : oldestPublishedDay(calendar, calendar.dayOf(hourStartOf(watermark - NODE_SILENCE_SECONDS)));
     for (const accounts of Object.values(this.scopes)) {
       for (const g of accounts.values()) {
         g.fine.releaseBefore(oldestBucket);
