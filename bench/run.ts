@@ -3,13 +3,14 @@
  * To add a benchmark, export a {@link BenchModule} from a file in bench/ and append it to MODULES.
  */
 import { accuracy } from './accuracy.js';
+import { churn } from './churn.js';
 import { startupBackfill } from './backfill.js';
 import { coreIngest } from './core-ingest.js';
 import { pollCost } from './poll-cost.js';
 import { scrapeLatency } from './scrape-latency.js';
 import type { BenchModule, BenchRow } from './types.js';
 
-const MODULES: readonly BenchModule[] = [accuracy, pollCost, scrapeLatency, coreIngest, startupBackfill];
+const MODULES: readonly BenchModule[] = [accuracy, pollCost, scrapeLatency, coreIngest, startupBackfill, churn];
 
 function format(n: number | undefined): string {
   if (n === undefined) return '—';

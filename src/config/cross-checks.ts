@@ -3,6 +3,7 @@
  * run even when an unrelated key is invalid; a value that does not parse is simply left out.
  */
 import { formatDuration, parseDuration } from '../core/duration.js';
+import { unreachableNamespaceKeys } from './namespace-relabel.js';
 import { DEFAULTS } from './schema.js';
 
 /** A problem found by a cross-key check, reported at `path`. */
@@ -66,5 +67,6 @@ export function crossCheck(raw: Raw): CrossProblem[] {
       message: 'cert_file and key_file go together: set both or neither',
     });
   }
+  problems.push(...unreachableNamespaceKeys(raw));
   return problems;
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { formatDuration } from '../core/duration.js';
 import { describeValue } from './describe.js';
+import { namespaceRelabelSchema } from './namespace-relabel.js';
 import { duration, expected, headerName, httpUrl, labelName, listenAddress, nonEmpty, secretText, selector, timeZone, uniqueList, windowSpec } from './fields.js';
 
 /** Every default, written as it would be in the YAML file. */
@@ -44,8 +45,9 @@ export const DEFAULTS = {
       fast: { long_window: '1h', short_window: '5m', factor: 4, for: '2m', severity: 'critical' },
       slow: { long_window: '6h', short_window: '30m', factor: 1.5, for: '15m', severity: 'warning' },
     },
-    for: { hourly_energy_high: '0s', down: '5m', absent: '15m', polls_failing: '5m', watermark_lagging: '5m', kepler_absent: '10m', namespace_overflow: '15m', carbon_intensity_failing: '15m' },
+    for: { hourly_energy_high: '0s', down: '5m', absent: '15m', polls_failing: '5m', watermark_lagging: '5m', kepler_absent: '10m', namespace_overflow: '15m', carbon_intensity_failing: '15m', metrics_too_large: '15m' },
     watermark_max_lag: '10m',
+    metrics_max_series: 50000,
     carbon_intensity_error_window: '10m',
     runbook_url: 'https://github.com/energy-ledger/energy-ledger/blob/main/README.md',
     kepler_group: false,
@@ -205,8 +207,10 @@ export const RULES_SCHEMA = mapping({
     kepler_absent: duration({ allowZero: true }).prefault(forDefaults.kepler_absent),
     namespace_overflow: duration({ allowZero: true }).prefault(forDefaults.namespace_overflow),
     carbon_intensity_failing: duration({ allowZero: true }).prefault(forDefaults.carbon_intensity_failing),
+    metrics_too_large: duration({ allowZero: true }).prefault(forDefaults.metrics_too_large),
   }).prefault({}),
   watermark_max_lag: duration().prefault(DEFAULTS.rules.watermark_max_lag),
+  metrics_max_series: wholeNumber(1).prefault(DEFAULTS.rules.metrics_max_series),
   carbon_intensity_error_window: duration({ atLeast: 300 }).prefault(DEFAULTS.rules.carbon_intensity_error_window),
   runbook_url: httpUrl.prefault(DEFAULTS.rules.runbook_url),
   kepler_group: boolean.prefault(DEFAULTS.rules.kepler_group),
@@ -296,6 +300,7 @@ export const TOP_LEVEL = {
   timezone: timeZone.prefault(DEFAULTS.timezone),
   kepler: kepler.prefault({}),
   max_namespaces: wholeNumber(1).optional(),
+  namespace_relabel: namespaceRelabelSchema.optional(),
   unattributed: oneOf(['off', 'explicit', 'proportional']).optional(),
   log_level: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).prefault(DEFAULTS.log_level),
   carbon: mapping({

@@ -48,6 +48,7 @@ export function toConfig(parsed: ParsedConfig): Config {
       maxSeriesPowerWatts: parsed.kepler.max_series_power_watts,
     },
     maxNamespaces: parsed.max_namespaces,
+    namespaceRelabel: parsed.namespace_relabel,
     unattributed: parsed.unattributed,
     logLevel: parsed.log_level,
     carbon:
@@ -99,8 +100,10 @@ export function toRulesConfig(r: ParsedRules): RulesConfig {
       keplerAbsent: r.for.kepler_absent,
       namespaceOverflow: r.for.namespace_overflow,
       carbonIntensityFailing: r.for.carbon_intensity_failing,
+      metricsTooLarge: r.for.metrics_too_large,
     },
     watermarkMaxLagSeconds: r.watermark_max_lag,
+    metricsMaxSeries: r.metrics_max_series,
     carbonIntensityErrorWindowSeconds: r.carbon_intensity_error_window,
     runbookUrl: r.runbook_url,
     keplerGroup: r.kepler_group,

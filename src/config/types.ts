@@ -145,8 +145,11 @@ export interface RulesConfig {
     readonly keplerAbsent: number;
     readonly namespaceOverflow: number;
     readonly carbonIntensityFailing: number;
+    readonly metricsTooLarge: number;
   };
   readonly watermarkMaxLagSeconds: number;
+  /** `EnergyLedgerMetricsTooLarge` fires when a /metrics body holds more series than this. */
+  readonly metricsMaxSeries: number;
   /** Window over which failed reads of the grid carbon intensity are counted; a multiple of the evaluation interval. */
   readonly carbonIntensityErrorWindowSeconds: number;
   /** Base of every alert's `runbook_url`; the alert's anchor is appended (`#energyledgerdown`). */
@@ -191,6 +194,11 @@ export interface Config {
   readonly kepler: KeplerConfig;
   /** Cap on namespaces tracked; undefined for no cap. */
   readonly maxNamespaces?: number;
+  /**
+   * `namespace_relabel`: ordered `{regex, replacement}` rules; the first whose anchored regex matches a
+   * workload namespace rewrites it before accounting. Absent: names are kept.
+   */
+  readonly namespaceRelabel?: readonly { readonly regex: string; readonly replacement: string }[];
   /** Node energy Kepler leaves unattributed: `off`, an explicit `__unattributed__` namespace, or shared proportionally; absent: off. */
   readonly unattributed?: 'off' | 'explicit' | 'proportional';
   readonly logLevel: LogLevel;

@@ -181,6 +181,18 @@ export const METRICS = {
     help: 'Kepler series whose namespace is beyond max_namespaces and is summed into namespace="__other__"; 0 when under the cap.',
     labels: [],
   },
+  metricsSeries: {
+    name: `${METRIC_PREFIX}_metrics_series`,
+    type: 'gauge',
+    help: 'Series of the part of /metrics rendered from the ledger snapshot (per-namespace and per-node energy, carbon, cost and budget families, and the ledger sample and watermark series) in the current rendering; the service and process metrics add about 100 more. 0 before the first scrape.',
+    labels: [],
+  },
+  metricsBytes: {
+    name: `${METRIC_PREFIX}_metrics_bytes`,
+    type: 'gauge',
+    help: 'Size of that part of the current /metrics rendering, in bytes before any compression (the service and process metrics add about 10 KB). 0 before the first scrape.',
+    labels: [],
+  },
   backfillComplete: {
     name: `${METRIC_PREFIX}_backfill_complete`,
     type: 'gauge',

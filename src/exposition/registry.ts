@@ -22,6 +22,7 @@ import type { NamespaceBudget } from '../config/types.js';
 import { ServiceMetrics } from './service-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE } from './text-format.js';
 import { createRenderCache } from './render-cache.js';
+import { byteLength, countSamples } from './body-size.js';
 
 /** prom-client default gauges named `…_total`, which promtool flags; `sum()` of their per-type twins gives them. */
 const LINTED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
@@ -114,7 +115,10 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
     const counters = !holdBack || service.backfillComplete;
     if (cached?.snapshot !== snapshot || cached.counters !== counters) {
       const ledgerText = renderLedgerText(snapshot, { ...textOptions, counters });
-      cached = { snapshot, counters, text: ledgerText + renderWeightedText(snapshot, options.currency) + budgetText };
+      const text = ledgerText + renderWeightedText(snapshot, options.currency) + budgetText;
+      cached = { snapshot, counters, text };
+      // Sized before the service part renders, so the body that carries the figures is the one they describe.
+      service.setMetricsSize(countSamples(text), byteLength(text));
     }
     return cached;
   };
@@ -124,9 +128,9 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
     service,
     contentType: PROMETHEUS_CONTENT_TYPE,
     async metrics() {
-      const ledger = ledgerPart().text;
+      const part = ledgerPart();
       const [serviceText, processText] = await Promise.all([serviceRender.text(), processTextPart()]);
-      return ledger + serviceText + processText;
+      return part.text + serviceText + processText;
     },
     async metricsChunks() {
       const part = ledgerPart();

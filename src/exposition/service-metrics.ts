@@ -48,6 +48,17 @@ export class ServiceMetrics implements ServiceHealth {
     help: METRICS.namespaceOverflowSeries.help,
     registers: [],
   });
+  readonly #metricsSeries = new Gauge({
+    name: METRICS.metricsSeries.name,
+    help: METRICS.metricsSeries.help,
+    registers: [],
+  });
+  readonly #metricsBytes = new Gauge({
+    name: METRICS.metricsBytes.name,
+    help: METRICS.metricsBytes.help,
+    registers: [],
+  });
+  #metricsSize = { series: 0, bytes: 0 };
   readonly #backfillGauge = new Gauge({
     name: METRICS.backfillComplete.name,
     help: METRICS.backfillComplete.help,
@@ -66,6 +77,8 @@ export class ServiceMetrics implements ServiceHealth {
     this.#lastSuccessGauge.set(0);
     this.#backfillGauge.set(0);
     this.#overflowGauge.set(0);
+    this.#metricsSeries.set(0);
+    this.#metricsBytes.set(0);
     for (const reason of POLL_ERROR_REASONS) {
       this.#errors.inc({ [LABEL_REASON]: reason }, 0);
       this.#carbonIntensityErrors.inc({ [LABEL_REASON]: reason }, 0);
@@ -100,6 +113,8 @@ export class ServiceMetrics implements ServiceHealth {
       this.#buildInfo,
       this.#backfillGauge,
       this.#overflowGauge,
+      this.#metricsSeries,
+      this.#metricsBytes,
       this.#carbonIntensityErrors,
     ];
     for (const m of metrics) registry.registerMetric(m);
@@ -138,6 +153,22 @@ export class ServiceMetrics implements ServiceHealth {
   /** Sets how many tracked series book into `namespace="__other__"` (beyond `max_namespaces`). */
   setNamespaceOverflowSeries(count: number): void {
     this.#overflowGauge.set(count);
+  }
+
+  /**
+   * Records the size of the energy part of /metrics just rendered for a new snapshot. Unchanged sizes do
+   * not touch the gauges, so a cached rendering of the service metrics stays valid.
+   */
+  setMetricsSize(series: number, bytes: number): void {
+    if (series === this.#metricsSize.series && bytes === this.#metricsSize.bytes) return;
+    this.#metricsSize = { series, bytes };
+    this.#metricsSeries.set(series);
+    this.#metricsBytes.set(bytes);
+  }
+
+  /** Series and bytes of the energy part of the last /metrics rendering (0 before the first). */
+  get metricsSize(): { readonly series: number; readonly bytes: number } {
+    return this.#metricsSize;
   }
 
   observePollDuration(seconds: number): void {

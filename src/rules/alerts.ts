@@ -188,6 +188,16 @@ export function alertGroup(rules: RulesConfig): RuleGroup {
       `energy-ledger ${instance} sums ${value(DECIMALS.seconds)} Kepler series of namespaces beyond max_namespaces into namespace="__other__"; their energy is not attributed to them.`,
       timing(f.namespaceOverflow),
     ),
+    alert(
+      rules,
+      ALERTS.metricsTooLarge,
+      'warning',
+      `${selectorOf(METRICS.metricsSeries.name, sel)} > ${num(rules.metricsMaxSeries)}`,
+      'The /metrics body of energy-ledger has more series than rules.metrics_max_series.',
+      `energy-ledger ${instance} exposes ${value(DECIMALS.count)} series on /metrics (more than ${num(rules.metricsMaxSeries)}; ${METRICS.metricsBytes.name} has the bytes): ` +
+        'namespaces churn or are many; set namespace_relabel for patterns such as ci-* or pr-NNN, or max_namespaces as a cap.',
+      timing(f.metricsTooLarge),
+    ),
     carbonIntensityAlert(rules),
   ];
   return { name: GROUPS.alerts, interval: dur(rules.evaluationIntervalSeconds), rules: out };

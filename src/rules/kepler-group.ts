@@ -5,7 +5,7 @@
  * running→terminated split); the service's ledger is exact, these recordings are not.
  */
 import type { Config, RulesConfig } from '../config/types.js';
-import { SCHEMA_SPECS, type MetricSpec, type SchemaSpec } from '../core/schema/index.js';
+import { SCHEMA_SPECS, quote, type MetricSpec, type NamespaceRelabelRule, type SchemaSpec } from '../core/schema/index.js';
 import type { Component, SchemaId } from '../core/types.js';
 import type { RecordingRule, RuleGroup } from './model.js';
 import { GROUPS, KEPLER_RECORDS as K, LABEL_COMPONENT, LABEL_KEPLER_SCHEMA } from './names.js';
@@ -51,12 +51,26 @@ export function keplerInputs(config: Config): KeplerInput[] {
 /** Labels the Kepler recordings keep: the extra grouping labels, then `namespace`. */
 export const keplerGroupLabels = (config: Config): string[] => [...config.groupBy.filter((l) => l !== 'namespace'), 'namespace'];
 
+/**
+ * `namespace_relabel` in PromQL: one `label_replace` per rule, reading the schema's (unchanged) namespace
+ * label and writing `namespace`, applied last rule first, so that the first rule that matches is the
+ * one whose write stands, as in the service. `label_replace` anchors its RE2 regex and expands `$1`
+ * like Prometheus relabeling.
+ */
+export function relabelNamespace(expr: string, sourceLabel: string, rules: readonly NamespaceRelabelRule[]): string {
+  return [...rules].reverse().reduce((inner, r) => `label_replace(${inner}, "namespace", ${quote(r.replacement)}, "${sourceLabel}", ${quote(r.regex)})`, expr);
+}
+
 function componentExpr(config: Config, input: KeplerInput): string {
   const series = selectorOf(input.spec.name, [...input.matchers, ...matchersOf(config.prometheus.selector)]);
   const perSeries =
     input.spec.kind === 'counter' ? `rate(${series}[5m])` : `avg_over_time(${series}[5m])`;
   // Kepler's target label `namespace` is its own namespace: the workload's comes from the schema's label.
-  const relabelled = `label_replace(${perSeries}, "namespace", "$1", "${input.schemaSpec.namespaceLabel}", "(.*)")`;
+  const relabelled = relabelNamespace(
+    `label_replace(${perSeries}, "namespace", "$1", "${input.schemaSpec.namespaceLabel}", "(.*)")`,
+    input.schemaSpec.namespaceLabel,
+    config.namespaceRelabel ?? [],
+  );
   const summed = `sum by (${keplerGroupLabels(config).join(', ')}) (${relabelled})`;
   // v0.3 gauges hold the energy of one Kepler sample period: mean power is mean energy / period.
   return input.spec.kind === 'counter' ? summed : `${summed} * ${num(input.spec.toJoules)} / ${num(config.kepler.samplePeriodSeconds)}`;

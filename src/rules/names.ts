@@ -53,6 +53,7 @@ export const ALERTS = {
   watermarkLagging: 'EnergyLedgerWatermarkLagging',
   keplerAbsent: 'EnergyLedgerKeplerAbsent',
   namespaceOverflow: 'EnergyLedgerNamespaceOverflow',
+  metricsTooLarge: 'EnergyLedgerMetricsTooLarge',
   carbonIntensityFailing: 'EnergyLedgerCarbonIntensityFailing',
 } as const;
 

@@ -218,6 +218,14 @@ function healthTests(rules: RulesConfig, group: RuleGroup): TestGroup[] {
       3,
       0,
     ),
+    ...levels(
+      ALERTS.metricsTooLarge,
+      f.metricsTooLarge,
+      { firing: 'when /metrics holds one series more than rules.metrics_max_series', quiet: 'when /metrics holds exactly rules.metrics_max_series' },
+      METRICS.metricsSeries.name,
+      rules.metricsMaxSeries + 1,
+      rules.metricsMaxSeries,
+    ),
   ];
 }
 

@@ -1,6 +1,7 @@
 /** promtool tests of every recording rule: constant power in, exact watts and watt-hours out. */
 import type { Config, RulesConfig } from '../config/types.js';
 import { METRICS } from '../exposition/names.js';
+import { compileNamespaceRelabel } from '../core/schema/index.js';
 import { keplerInputs, type KeplerInput } from './kepler-group.js';
 import type { ExprTest, InputSeries, TestGroup } from './model.js';
 import { KEPLER_RECORDS as K, LABEL_COMPONENT, LABEL_KEPLER_SCHEMA, SERVICE_RECORDS as R } from './names.js';
@@ -138,12 +139,15 @@ function keplerRawTests(config: Config, rules: RulesConfig): TestGroup {
   const extras = Object.fromEntries(Object.keys(extraGroupLabels(config)).map((l) => [l, target[l] as string]));
   const schemas = [...new Set(keplerInputs(config).map((i) => i.schema))];
   const namespaceOf = (schema: string): string => TEST_NAMESPACES[schemas.indexOf(schema as never)] ?? `ns-${schemas.indexOf(schema as never)}`;
+  // The recordings publish namespaces after `namespace_relabel`, like the service.
+  const relabel = compileNamespaceRelabel(config.namespaceRelabel ?? []);
   const inputs: InputSeries[] = [];
   const components: Sample[] = [];
   const power = new Map<string, number>();
   for (const input of keplerInputs(config)) {
-    const namespace = namespaceOf(input.schema);
-    const made = keplerSeries(config, input, namespace, n, I);
+    const raw = namespaceOf(input.schema);
+    const made = keplerSeries(config, input, raw, n, I);
+    const namespace = relabel(raw);
     inputs.push(...made.inputs);
     components.push({ labels: { ...extras, namespace, [LABEL_COMPONENT]: input.component, [LABEL_KEPLER_SCHEMA]: input.schema }, value: made.watts });
     power.set(namespace, (power.get(namespace) ?? 0) + made.watts);

@@ -103,7 +103,7 @@ describe('examples/config.example.yaml', () => {
   it('uses the default value for every key that has one', () => {
     const config = loadConfig({ file: { text, name: 'examples/config.example.yaml' } });
     const { bearerTokenFile: _t, tls: _tls, headers: _h, selector: _s, ...prometheus } = config.prometheus;
-    const { prometheus: _p, maxNamespaces: _m, carbon: _c, cost: _o, budgets: _b, ...rest } = config;
+    const { prometheus: _p, maxNamespaces: _m, namespaceRelabel: _r, carbon: _c, cost: _o, budgets: _b, ...rest } = config;
     const { prometheus: defaultPrometheus, ...defaultRest } = DEFAULT_CONFIG;
     const { tls: _dt, headers: _dh, selector: _ds, ...defaultPrometheusRest } = defaultPrometheus;
     expect(prometheus).toEqual(defaultPrometheusRest);
@@ -116,7 +116,7 @@ describe('examples/config.example.yaml', () => {
       'tls', 'ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify', 'headers', 'selector',
       'max_concurrency', 'max_range', 'retries', 'max_response_bytes', 'listen', 'interval', 'overlap', 'backfill',
       'retention', 'windows', 'group_by', 'timezone', 'kepler', 'schema', 'sample_period', 'components', 'modes',
-      'max_series_power_watts', 'max_namespaces', 'log_level', 'carbon', 'intensity_g_per_kwh', 'pue', 'cost',
+      'max_series_power_watts', 'max_namespaces', 'namespace_relabel', 'log_level', 'carbon', 'intensity_g_per_kwh', 'pue', 'cost',
       'price_per_kwh', 'currency', 'schedule_g_per_kwh', 'schedule_per_kwh', 'budgets', 'daily_wh', 'monthly_wh', 'intensity_selector',
       'intensity_query', 'query_step',
     ];

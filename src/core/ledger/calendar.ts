@@ -13,3 +13,12 @@ export interface LedgerCalendar {
 
 /** Days kept per group: a month to date (≤ 31 days) with a month of margin. */
 export const DAY_SLOTS = 63;
+
+/**
+ * The oldest day any published day period reads when `today` is the watermark's day: the first of the
+ * month (`month_to_date`) or yesterday (`previous_day`), whichever is earlier. Day totals before it are
+ * not held: a group with nothing from it on is forgotten. Keep in step with `publishedDays`.
+ */
+export function oldestPublishedDay(calendar: LedgerCalendar, today: number): number {
+  return Math.min(calendar.monthStartOf(today), today - 1);
+}

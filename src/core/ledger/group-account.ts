@@ -12,16 +12,26 @@
 /** Total is kept as `hi · 2^40 + lo` µJ so it stays exact far beyond 2^53 µJ. */
 const LIMB = 2 ** 40;
 
-/** Ring of integer-µJ buckets indexed by an absolute bucket number. */
+/**
+ * Ring of integer-µJ buckets indexed by an absolute bucket number. A ring is dense (one slot per
+ * bucket) while it is written to; {@link compact} turns a ring of a silent group into a sparse list of
+ * its non-zero buckets, which reads the same, and the next write makes it dense again.
+ */
 export class BucketRing {
   private slots: Float64Array | null = null;
-  /** Newest bucket index written; meaningful only while `slots` is allocated. */
+  /**
+   * Compact form: `[k0, v0, k1, v1, …]` of the non-zero buckets in range; null when dense or empty. A
+   * plain array: a typed array costs over 100 bytes of its own, more than a departed namespace's days.
+   */
+  private sparse: number[] | null = null;
+  /** Newest bucket index written; meaningful only while `slots` or `sparse` is allocated. */
   head = -Infinity;
 
   constructor(readonly size: number) {}
 
   /** Adds `microJoules` to bucket `k`; drops it when `k` is already behind the ring. */
   add(k: number, microJoules: number): void {
+    if (this.sparse !== null) this.expand();
     let slots = this.slots;
     if (slots === null) {
       slots = this.slots = new Float64Array(this.size);
@@ -39,22 +49,90 @@ export class BucketRing {
 
   /** Energy of bucket `k` in µJ (0 when the ring does not hold it). */
   get(k: number): number {
+    if (k > this.head || k <= this.head - this.size) return 0;
     const slots = this.slots;
-    if (slots === null || k > this.head || k <= this.head - this.size) return 0;
-    return slots[k % this.size] as number;
+    if (slots !== null) return slots[k % this.size] as number;
+    const sparse = this.sparse;
+    if (sparse === null) return 0;
+    for (let i = 0; i < sparse.length; i += 2) if (sparse[i] === k) return sparse[i + 1] as number;
+    return 0;
+  }
+
+  /** Sum of buckets `from..to` (inclusive) in µJ, in bucket order; buckets the ring does not hold count 0. */
+  sum(from: number, to: number): number {
+    const lo = Math.max(from, this.head - this.size + 1);
+    const hi = Math.min(to, this.head);
+    let micro = 0;
+    const slots = this.slots;
+    if (slots !== null) {
+      for (let k = lo; k <= hi; k++) micro += slots[k % this.size] as number;
+      return micro;
+    }
+    const sparse = this.sparse;
+    if (sparse !== null) {
+      for (let i = 0; i < sparse.length; i += 2) {
+        const k = sparse[i] as number;
+        if (k >= lo && k <= hi) micro += sparse[i + 1] as number;
+      }
+    }
+    return micro;
   }
 
   /** True when the ring holds nothing (never written, or released). */
   get empty(): boolean {
-    return this.slots === null;
+    return this.slots === null && this.sparse === null;
+  }
+
+  /** True while the ring is in its compact form. */
+  get compacted(): boolean {
+    return this.sparse !== null;
   }
 
   /** Frees the ring when it holds nothing at or after bucket `oldestKept`. */
   releaseBefore(oldestKept: number): void {
-    if (this.slots !== null && this.head < oldestKept) {
+    if (!this.empty && this.head < oldestKept) {
       this.slots = null;
+      this.sparse = null;
       this.head = -Infinity;
     }
+  }
+
+  /**
+   * Keeps only the non-zero buckets in range, when they fill at most a quarter of the ring (else stays
+   * dense). Reads are unchanged; a ring without any non-zero bucket becomes empty.
+   */
+  compact(): void {
+    const slots = this.slots;
+    if (slots === null) return;
+    let nonZero = 0;
+    for (let i = 0; i < slots.length; i++) if (slots[i] !== 0) nonZero++;
+    if (nonZero * 4 > this.size) return;
+    if (nonZero === 0) {
+      this.slots = null;
+      this.head = -Infinity;
+      return;
+    }
+    // Preallocated to the exact length: a growing array would keep spare capacity.
+    const sparse = new Array<number>(2 * nonZero);
+    let j = 0;
+    for (let k = this.head - this.size + 1; k <= this.head; k++) {
+      const v = slots[((k % this.size) + this.size) % this.size] as number;
+      if (v !== 0) {
+        sparse[j++] = k;
+        sparse[j++] = v;
+      }
+    }
+    this.sparse = sparse;
+    this.slots = null;
+  }
+
+  /** Back to the dense form before a write. */
+  private expand(): void {
+    const sparse = this.sparse!;
+    const slots = new Float64Array(this.size);
+    for (let i = 0; i < sparse.length; i += 2) slots[(sparse[i] as number) % this.size] = sparse[i + 1] as number;
+    this.slots = slots;
+    this.sparse = null;
   }
 }
 
@@ -109,6 +187,13 @@ export class GroupAccount {
       lo -= carry * LIMB;
     }
     this.totalLo = lo;
+  }
+
+  /** Turns every ring into its compact form (see {@link BucketRing.compact}); reads are unchanged. */
+  compact(): void {
+    this.fine.compact();
+    this.hours.compact();
+    this.days?.compact();
   }
 
   /** Energy booked since the origin, joules. */

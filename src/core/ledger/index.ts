@@ -19,20 +19,23 @@
  *   re-read) but not the watermark; the next counter delta spans it (a gauge's next sample does not:
  *   the malformed one was a scrape of its node, and its interval is lost).
  * - `window()` interpolates linearly inside the one bucket holding the window start.
- * - A group with no tracked series and nothing in its buckets (silent for longer than the retention)
- *   is forgotten, so namespace churn cannot grow memory; if it comes back its total starts from 0
+ * - A group with no tracked series and nothing in its buckets (silent for longer than the retention, and
+ *   no energy in a published day period) is forgotten, so namespace churn cannot grow memory beyond
+ *   what the published periods need; the rings of a group silent for an hour are kept as a sparse list
+ *   of their non-zero buckets (`BucketRing.compact`, reads unchanged); if it comes back its total starts from 0
  *   (it was absent from the snapshot meanwhile, so exposition shows a new series, not a decrease).
  * - With `maxNamespaces`, new namespace groups beyond the cap book into one `__other__` group
  *   (admission by first sample time, see `cardinality.ts`), so memory is bounded by the cap.
  * - `hours()` is dense for active groups; the snapshot includes a group with energy in the longest
  *   window or a published hour (`publishedPeriods`), reporting its total as is.
  * - With a `calendar` (local day numbers from the adapter; the core has no time zones), each group also
- *   keeps integer-µJ day buckets for {@link DAY_SLOTS} days, for `current_day`, `previous_day` and
- *   `month_to_date` (`publishedDays`). Groups with energy in a kept day are not forgotten.
+ *   keeps integer-µJ day buckets (a ring of {@link DAY_SLOTS} days) for `current_day`, `previous_day` and
+ *   `month_to_date` (`publishedDays`); days before `oldestPublishedDay` (the first of the month or
+ *   yesterday) are not held. Groups with energy in a held day are not forgotten.
  */
 export { Ledger, type GroupJoules, type IngestResult } from './ledger.js';
 export { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
 export { buildSnapshot, publishedDays, publishedPeriods, type SnapshotLabels } from './snapshot.js';
-export { DAY_SLOTS, type LedgerCalendar } from './calendar.js';
+export { DAY_SLOTS, oldestPublishedDay, type LedgerCalendar } from './calendar.js';
 export { type HourWeight, type WeightedEnergy, weightedEnergy } from './weighted.js';
 export { bucketIndexOf, hourStartOf, HOUR_SECONDS } from './time.js';

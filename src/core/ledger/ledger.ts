@@ -1,12 +1,12 @@
 import type { HourRow, LedgerStats, RejectReason, Scope, SeriesDescriptor, SeriesSamples } from '../types.js';
 import { accountSeries, zeroCounts } from './account-series.js';
-import { DAY_SLOTS } from './calendar.js';
+import { DAY_SLOTS, oldestPublishedDay } from './calendar.js';
 import { groupKeyOf, newNamespaceGroups } from './cardinality.js';
 import { GroupAccount } from './group-account.js';
 import { NodeScrapes, type ScrapeCursor } from './node-scrapes.js';
 import { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
 import { SeriesTable } from './series-table.js';
-import { SettledWatermark } from './settled-watermark.js';
+import { NODE_SILENCE_SECONDS, SettledWatermark } from './settled-watermark.js';
 import { bucketIndexOf, HOUR_SECONDS, hourStartOf } from './time.js';
 
 /** What one {@link Ledger.ingest} call did with its samples. */
@@ -37,6 +37,8 @@ export class Ledger {
   private readonly scopes: Record<Scope, Map<string, GroupAccount>> = { namespace: new Map(), node: new Map() };
   private readonly sorted: Record<Scope, GroupAccount[] | undefined> = { namespace: undefined, node: undefined };
   private readonly fineSlots: number;
+  /** The calendar's day lookup, one function shared by every group (undefined without a calendar). */
+  private readonly dayOf: ((hourStart: number) => number) | undefined;
   private readonly hourSlots: number;
   /** The `__other__` group of namespaces beyond `maxNamespaces`, once needed. */
   private overflow: GroupAccount | undefined;
@@ -51,6 +53,8 @@ export class Ledger {
     const longest = Math.max(...this.options.windows.map((w) => w.seconds));
     this.fineSlots = (longest + HOUR_SECONDS) / this.options.bucketSeconds;
     this.hourSlots = Math.ceil(this.options.retentionSeconds / HOUR_SECONDS) + 1;
+    const calendar = this.options.calendar;
+    this.dayOf = calendar === undefined ? undefined : (h) => calendar.dayOf(h);
   }
 
   /** Accounts a batch of samples (see `account-series.ts` for the rules) and returns what it did. */
@@ -155,9 +159,8 @@ export class Ledger {
     const oldest = newest - seconds / width;
     const share = ((newest + 1) * width - w) / width;
     return this.sortedGroups(scope).map((g) => {
-      if (w === -Infinity) return { labels: g.labels, joules: 0 };
-      let micro = 0;
-      for (let k = oldest + 1; k <= newest; k++) micro += g.fine.get(k);
+      if (w === -Infinity || g.fine.empty) return { labels: g.labels, joules: 0 };
+      const micro = g.fine.sum(oldest + 1, newest);
       return { labels: g.labels, joules: (micro + g.fine.get(oldest) * share) / 1e6 };
     });
   }
@@ -180,6 +183,7 @@ export class Ledger {
     const first = Math.max(held.first, hourIndex(fromHourStart));
     const last = Math.min(held.last, hourIndex(toHourStart) - 1);
     const active = this.sortedGroups(scope).filter((g) => {
+      if (g.hours.empty) return false;
       for (let h = first; h <= last; h++) if (g.hours.get(h) > 0) return true;
       return false;
     });
@@ -192,27 +196,28 @@ export class Ledger {
 
   /**
    * Energy per group in the local days `fromDay..toDay` (inclusive day numbers of the calendar), joules;
-   * only days the ledger holds count (the last {@link DAY_SLOTS} up to the watermark's, and energy after
-   * the origin). Throws without a calendar.
+   * only days the ledger holds count (those of the published day periods, see {@link heldDays}, and
+   * energy after the origin). Throws without a calendar.
    */
   daysEnergy(scope: Scope, fromDay: number, toDay: number): GroupJoules[] {
     const held = this.heldDays();
     const first = held === undefined ? 0 : Math.max(fromDay, held.first);
     const last = held === undefined ? -1 : Math.min(toDay, held.last);
     return this.sortedGroups(scope).map((g) => {
-      let micro = 0;
-      for (let d = first; d <= last; d++) micro += g.days!.get(d);
-      return { labels: g.labels, joules: micro / 1e6 };
+      return { labels: g.labels, joules: g.days!.sum(first, last) / 1e6 };
     });
   }
 
-  /** Day numbers held: the watermark's day and up to {@link DAY_SLOTS} − 1 before, from the origin's day. */
+  /**
+   * Day numbers held: from the oldest day a published day period reads ({@link oldestPublishedDay}: the
+   * first of the month or yesterday) to the watermark's day, and not before the origin's day.
+   */
   heldDays(): { first: number; last: number } | undefined {
     const calendar = this.options.calendar;
     if (calendar === undefined) throw new Error('this ledger keeps no day totals: pass a calendar in its options');
     if (this.wm === -Infinity) return undefined;
     const last = calendar.dayOf(hourStartOf(this.wm));
-    return { first: Math.max(last - DAY_SLOTS + 1, calendar.dayOf(Math.floor(this.options.origin / HOUR_SECONDS) * HOUR_SECONDS)), last };
+    return { first: Math.max(oldestPublishedDay(calendar, last), calendar.dayOf(Math.floor(this.options.origin / HOUR_SECONDS) * HOUR_SECONDS)), last };
   }
 
   /** Index range of the clock hours held: within the retention, ending after the origin. */
@@ -235,9 +240,7 @@ export class Ledger {
   private createGroup(scope: Scope, labels: readonly string[]): GroupAccount {
     const key = groupKeyOf(labels);
     const bucketsPerHour = HOUR_SECONDS / this.options.bucketSeconds;
-    const calendar = this.options.calendar;
-    const dayOf = calendar === undefined ? undefined : (h: number): number => calendar.dayOf(h);
-    const account = new GroupAccount(key, Object.freeze([...labels]), this.fineSlots, this.hourSlots, bucketsPerHour, dayOf, DAY_SLOTS);
+    const account = new GroupAccount(key, Object.freeze([...labels]), this.fineSlots, this.hourSlots, bucketsPerHour, this.dayOf, DAY_SLOTS);
     this.scopes[scope].set(key, account);
     this.sorted[scope] = undefined;
     return account;
@@ -271,17 +274,26 @@ export class Ledger {
     return list;
   }
 
-  /** Drops silent series and frees group rings that hold nothing the queries can still read. */
+  /**
+   * Drops silent series, frees group rings that hold nothing the queries can still read, and compacts
+   * the rings of groups silent for an hour (see `BucketRing.compact`; reads are unchanged), so that a
+   * namespace that has left keeps only its non-zero buckets until it leaves every window and period.
+   */
   private evict(watermark: number): void {
     this.series.dropSilent(watermark, this.options.seriesTtlSeconds);
-    const oldestBucket = bucketIndexOf(watermark, this.options.bucketSeconds) - this.fineSlots + 1;
+    const newestBucket = bucketIndexOf(watermark, this.options.bucketSeconds);
+    const oldestBucket = newestBucket - this.fineSlots + 1;
+    const silentBefore = newestBucket - HOUR_SECONDS / this.options.bucketSeconds;
     const oldestHour = bucketIndexOf(watermark, HOUR_SECONDS) - this.hourSlots + 1;
-    const oldestDay = this.options.calendar === undefined ? 0 : this.options.calendar.dayOf(hourStartOf(watermark)) - DAY_SLOTS + 1;
+    const calendar = this.options.calendar;
+    // Day periods close at the settled watermark, which is at most NODE_SILENCE_SECONDS behind this one.
+    const oldestDay = calendar === undefined ? 0 : oldestPublishedDay(calendar, calendar.dayOf(hourStartOf(watermark - NODE_SILENCE_SECONDS)));
     for (const accounts of Object.values(this.scopes)) {
       for (const g of accounts.values()) {
         g.fine.releaseBefore(oldestBucket);
         g.hours.releaseBefore(oldestHour);
         g.days?.releaseBefore(oldestDay);
+        if (!(g.fine.head > silentBefore)) g.compact();
       }
     }
     this.forgetIdleGroups();

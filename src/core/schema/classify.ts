@@ -1,6 +1,7 @@
 import type { Component, RawSeries, SeriesDescriptor } from '../types.js';
 import { NODE_LABELS, SCHEMA_SPECS, type IdentitySlot, type MetricSpec } from './catalogue.js';
 import { KEY_SEP, encodeKeyField } from './key-codec.js';
+import { compileNamespaceRelabel, type NamespaceRelabelRule } from './namespace-relabel.js';
 
 /** What the classifier keeps in scope and how it groups. */
 export interface ClassifyOptions {
@@ -14,6 +15,11 @@ export interface ClassifyOptions {
    * namespace label, never Kepler's own target label); any other entry is read from the raw label.
    */
   readonly groupBy: readonly string[];
+  /**
+   * `namespace_relabel`: rules rewriting the workload namespace before it becomes a group label (the
+   * series key keeps the raw labels); absent or empty: names are kept. See `namespace-relabel.ts`.
+   */
+  readonly namespaceRelabel?: readonly NamespaceRelabelRule[];
 }
 
 export const DEFAULT_MODES: readonly string[] = ['dynamic', 'idle'];
@@ -84,6 +90,7 @@ export function createClassifier(options: ClassifyOptions): Classifier {
   const modes = new Set(options.modes);
   const groupBy = [...options.groupBy];
   const extras = groupBy.filter((g) => g !== 'namespace');
+  const relabel = compileNamespaceRelabel(options.namespaceRelabel ?? []);
 
   return (raw) => {
     const labels = raw.labels;
@@ -118,7 +125,7 @@ export function createClassifier(options: ClassifyOptions): Classifier {
 
     let group: string[];
     if (spec.scope === 'namespace') {
-      group = groupBy.map((g) => labels[g === 'namespace' ? entry.namespaceLabel : g] ?? '');
+      group = groupBy.map((g) => (g === 'namespace' ? relabel(labels[entry.namespaceLabel] ?? '') : (labels[g] ?? '')));
     } else {
       group = extras.map((g) => labels[g] ?? '');
       group.push(node);

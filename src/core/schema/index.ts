@@ -21,3 +21,12 @@ export {
 export { DETECTION_METRIC_NAMES, detectSchemas, schemaOfMetric, schemasByNode } from './detect.js';
 export { buildSelector, queriesFor, type QuerySpec } from './queries.js';
 export { SelectorError, formatMatcher, parseSelector, quote, selectorProblem, type LabelMatcher } from './selector.js';
+export {
+  NO_RELABEL,
+  anchoredRegex,
+  compileNamespaceRelabel,
+  expandReplacement,
+  regexProblem,
+  type NamespaceRelabelRule,
+  type NamespaceRelabeler,
+} from './namespace-relabel.js';

@@ -61,17 +61,43 @@ describe('ledger day totals', () => {
     expect(joulesOf(whole.daysEnergy('namespace', 101, 101), 'shop')).toBe(D);
   });
 
-  it('keeps a silent group while one of its 63 days is held, then forgets it', () => {
+  it('keeps a silent group while a published day period (month_to_date, previous_day) holds its energy, then forgets it', () => {
     const l = ledger();
     l.ingest([oneWatt('gone', O, O + D)]);
-    // A fresh series per tick, its counter starting at 0: 60 J in the minute after each tick.
-    const tick = (day: number): void =>
-      void l.ingest([samples(descriptor(`live-${day}`, { group: ['live'] }), [[O + day * D, 0], [O + day * D + 60, 60]])]);
-    tick(60);
+    // A fresh series per tick, its counter starting at 0: 60 J in the minute from 00:10 of the day (past the
+    // 5 minutes the settled watermark may lag, which keep the previous day's periods readable).
+    const tick = (day: number, group = 'live'): void =>
+      void l.ingest([samples(descriptor(`${group}-${day}`, { group: [group] }), [[O + day * D + 600, 0], [O + day * D + 660, 60]])]);
+    tick(5);
+    // Day 105: month_to_date (days 100–105) holds gone's day 100.
     expect(l.groups('namespace')).toEqual([['gone'], ['live']]);
-    tick(70);
+    expect(l.heldDays()).toEqual({ first: 100, last: 105 });
+    tick(9, 'late');
+    tick(10);
+    // Day 110 starts a month: only previous_day (109) and month_to_date (110) are published.
+    expect(l.heldDays()).toEqual({ first: 109, last: 110 });
+    expect(l.groups('namespace')).toEqual([['late'], ['live']]);
+    expect(joulesOf(l.daysEnergy('namespace', 100, 170), 'live')).toBe(60);
+    expect(buildSnapshot(l, LABELS).namespaces.find((g) => g.labels[0] === 'late')?.periods.previous_day).toBe(60 / H);
+    tick(11);
+    // Past previous_day, late is held only by its series and hours, kept for the 48 h retention.
+    expect(l.groups('namespace')).toEqual([['late'], ['live']]);
+    tick(12);
     expect(l.groups('namespace')).toEqual([['live']]);
-    expect(joulesOf(l.daysEnergy('namespace', 100, 170), 'live')).toBe(120);
+    expect(joulesOf(l.daysEnergy('namespace', 100, 170), 'live')).toBe(180);
+  });
+
+  it('keeps the previous month while a node holds the settled watermark before the month start', () => {
+    const l = ledger();
+    l.ingest([oneWatt('gone', O, O + D)]);
+    // Day 109 is the last day of the month 100–109; node-2 reports up to 23:58, node-1 already 00:02 of day 110.
+    const lastDay = O + 9 * D;
+    const at = (node: string, key: string, from: number, to: number) =>
+      samples(descriptor(key, { group: ['live'], node }), [[from, 0], [to, to - from]]);
+    l.ingest([at('node-1', 'a', lastDay, lastDay + D + 120), at('node-2', 'b', lastDay, lastDay + D - 120)]);
+    expect(l.heldDays()).toEqual({ first: 100, last: 109 });
+    const gone = buildSnapshot(l, LABELS).namespaces.find((g) => g.labels[0] === 'gone');
+    expect(gone?.periods.month_to_date).toBe(D / H);
   });
 
   it('refuses day queries on a ledger built without a calendar', () => {
