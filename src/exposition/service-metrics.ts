@@ -53,6 +53,9 @@ export class ServiceMetrics implements ServiceHealth {
     help: METRICS.backfillComplete.help,
     registers: [],
   });
+  readonly #samplesRead = new Counter({ name: METRICS.samplesRead.name, help: METRICS.samplesRead.help, registers: [] });
+  readonly #samplesLate = new Counter({ name: METRICS.samplesLate.name, help: METRICS.samplesLate.help, registers: [] });
+  readonly #rereadWindow = new Gauge({ name: METRICS.rereadWindow.name, help: METRICS.rereadWindow.help, registers: [] });
   readonly #carbonIntensityErrors = new Counter({
     name: METRICS.carbonIntensityErrors.name,
     help: METRICS.carbonIntensityErrors.help,
@@ -101,6 +104,9 @@ export class ServiceMetrics implements ServiceHealth {
       this.#backfillGauge,
       this.#overflowGauge,
       this.#carbonIntensityErrors,
+      this.#samplesRead,
+      this.#samplesLate,
+      this.#rereadWindow,
     ];
     for (const m of metrics) registry.registerMetric(m);
   }
@@ -138,6 +144,17 @@ export class ServiceMetrics implements ServiceHealth {
   /** Sets how many tracked series book into `namespace="__other__"` (beyond `max_namespaces`). */
   setNamespaceOverflowSeries(count: number): void {
     this.#overflowGauge.set(count);
+  }
+
+  /** Counts samples returned by a read (`read`) and those of them that only a wide re-read found (`late`). */
+  countSamplesRead(read: number, late: number): void {
+    this.#samplesRead.inc(read);
+    this.#samplesLate.inc(late);
+  }
+
+  /** Sets the regular re-read window, seconds. */
+  setRereadWindow(seconds: number): void {
+    this.#rereadWindow.set(seconds);
   }
 
   observePollDuration(seconds: number): void {

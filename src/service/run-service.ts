@@ -100,6 +100,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     now,
     intervalSeconds: config.intervalSeconds,
     overlapSeconds: config.overlapSeconds,
+    adaptiveOverlap: config.adaptiveOverlap ?? true,
     lookbackSeconds: LOOKBACK_SECONDS,
     chunkSeconds: config.prometheus.maxRangeSeconds,
     ledgerChanges: hours,
