@@ -154,7 +154,7 @@ export const METRICS = {
   samplesLate: {
     name: `${METRIC_PREFIX}_samples_late_total`,
     type: 'counter',
-    help: 'Kepler samples first returned by a periodic wide re-read: they arrived later than the regular re-read window reaches back.',
+    help: 'Kepler samples that arrived later than the regular re-read window reaches back, found by reading a lagging node from its newest sample or by the periodic wide re-read (overlap).',
     labels: [],
   },
   rereadWindow: {

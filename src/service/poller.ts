@@ -99,7 +99,7 @@ export class Poller {
     const started = now();
     const end = started;
     const first = this.readEnd === undefined;
-    let start = this.reads.startOf(this.readEnd, ledger.options.origin - this.options.lookbackSeconds);
+    let start = this.reads.startOf(this.readEnd, ledger.options.origin - this.options.lookbackSeconds, ledger.watermark);
     // A failed ingest cancels the prefetched read, and the poll ends only once that read has settled.
     const controller = new AbortController();
     const linked = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);

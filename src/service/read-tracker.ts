@@ -40,9 +40,13 @@ export class ReadTracker {
 
   /**
    * Where a poll's read starts: `from` for the first read (the backfill), otherwise the end of the last
-   * successful read minus the re-read window.
+   * successful read minus the re-read window, or the ledger's settled watermark (`settled`: the newest
+   * sample of the node that lags most, see `settled-watermark.ts`) when that is earlier, but never more
+   * than `overlap` back. Prometheus appends a target's samples in time order, so a node whose samples
+   * arrive late (a remote-write backlog) is read from its newest accounted sample on and none of its
+   * samples is passed over.
    */
-  startOf(previousEnd: number | undefined, from: number): number {
+  startOf(previousEnd: number | undefined, from: number, settled?: number): number {
     this.worst = 0;
     this.interval = undefined;
     if (previousEnd === undefined) {
@@ -54,7 +58,8 @@ export class ReadTracker {
     this.plan = this.policy.plan();
     this.previousEnd = previousEnd;
     this.regularStart = previousEnd - this.policy.regularSeconds;
-    return previousEnd - this.plan.seconds;
+    const start = Math.min(previousEnd - this.plan.seconds, settled ?? Infinity);
+    return Math.max(previousEnd - this.options.overlapSeconds, start);
   }
 
   /** Measures one batch of a poll's read; call it before the batch is ingested. */
@@ -62,7 +67,7 @@ export class ReadTracker {
     const scan = scanLateness(batch, this.options.newestSampleTime, this.previousEnd, this.regularStart);
     this.worst = Math.max(this.worst, scan.worstLateness);
     if (scan.scrapeInterval !== undefined) this.interval = Math.max(this.interval ?? 0, scan.scrapeInterval);
-    this.options.metrics.countSamplesRead(scan.samples, this.plan.wide && this.previousEnd > -Infinity ? scan.stragglers : 0);
+    this.options.metrics.countSamplesRead(scan.samples, scan.stragglers);
   }
 
   /** Records a successful poll's measurements; the next plan follows them. */
