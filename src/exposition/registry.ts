@@ -22,6 +22,7 @@ import type { NamespaceBudget } from '../config/types.js';
 import { ServiceMetrics } from './service-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE } from './text-format.js';
 import { createRenderCache } from './render-cache.js';
+import { withConstantLabels } from './constant-labels.js';
 
 /** prom-client default gauges named `…_total`, which promtool flags; `sum()` of their per-type twins gives them. */
 const LINTED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
@@ -53,6 +54,8 @@ export interface MetricsRegistryOptions {
    * in `rate()`; appearing only once complete, they are new series, which `rate()` takes without one.
    */
   readonly holdBackCountersUntilBackfill?: boolean;
+  /** Labels added to every exposed series, rendered without braces (e.g. `shard="1"` with `--shard 1/4`); none by default. */
+  readonly constantLabels?: string;
 }
 
 export interface MetricsRegistry {
@@ -106,6 +109,8 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
   const textOptions = { namespaceLabels: options.namespaceLabels, nodeLabels: options.nodeLabels };
   const budgetText = renderBudgetText(options.budgets);
   const holdBack = options.holdBackCountersUntilBackfill ?? false;
+  const constant = options.constantLabels ?? '';
+  const labelled = (text: string): string => withConstantLabels(text, constant);
   let cached: { snapshot: LedgerSnapshot; counters: boolean; text: string; bytes?: Buffer } | undefined;
 
   /** The ledger part, rendered once per (snapshot, whether the counters are shown). */
@@ -114,7 +119,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
     const counters = !holdBack || service.backfillComplete;
     if (cached?.snapshot !== snapshot || cached.counters !== counters) {
       const ledgerText = renderLedgerText(snapshot, { ...textOptions, counters });
-      cached = { snapshot, counters, text: ledgerText + renderWeightedText(snapshot, options.currency) + budgetText };
+      cached = { snapshot, counters, text: withConstantLabels(ledgerText + renderWeightedText(snapshot, options.currency) + budgetText, constant) };
     }
     return cached;
   };
@@ -126,14 +131,14 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
     async metrics() {
       const ledger = ledgerPart().text;
       const [serviceText, processText] = await Promise.all([serviceRender.text(), processTextPart()]);
-      return ledger + serviceText + processText;
+      return ledger + labelled(serviceText) + labelled(processText);
     },
     async metricsChunks() {
       const part = ledgerPart();
       part.bytes ??= Buffer.from(part.text, 'utf8');
       const process = processBytesPart();
       const dynamic = await Promise.all(process === undefined ? [serviceRender.bytes()] : [serviceRender.bytes(), process]);
-      return [part.bytes, ...dynamic];
+      return [part.bytes, ...(constant === '' ? dynamic : dynamic.map((b) => Buffer.from(labelled(b.toString('utf8')), 'utf8')))];
     },
   };
 }

@@ -30,6 +30,7 @@ export interface LateKeplerOptions {
 export class LateKepler implements SampleSource {
   samplesReturned = 0;
   requests: RangeRequest[] = [];
+  labelRequests = 0;
 
   constructor(private readonly options: LateKeplerOptions) {}
 
@@ -60,6 +61,13 @@ export class LateKepler implements SampleSource {
       }
     }
     return out;
+  }
+
+  /** Node names by `node_name` (every series has it, so nodes named by a later label: none). */
+  async labelValues(label: string, selector: string): Promise<string[]> {
+    this.labelRequests++;
+    if (label !== 'node_name' || selector.includes('node_name=""')) return [];
+    return this.options.nodes.map((n) => n.name);
   }
 
   async presentMetricNames(names: readonly string[]): Promise<Set<string>> {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveNode } from '../../../src/core/schema/classify.js';
 import { fnv1a32, parseShard, shardOfNode } from '../../../src/core/shard/node-hash.js';
-import { ownedNodes, shardMatchers } from '../../../src/core/shard/shard-matchers.js';
+import { NODE_LABELS } from '../../../src/core/schema/catalogue.js';
+import { shardMatchers, type NodeValues } from '../../../src/core/shard/shard-matchers.js';
 
 /** Whether a series' labels satisfy `a="",b=~"x|y"` matchers (anchored regexes, as PromQL's). */
 function matches(labels: Readonly<Record<string, string>>, matchers: string): boolean {
@@ -49,6 +50,16 @@ describe('parseShard', () => {
   });
 });
 
+/** What the label values API answers for each node label, restricted to series whose earlier node labels are empty. */
+function valuesOf(series: readonly Readonly<Record<string, string>>[]): NodeValues {
+  const out = new Map<string, string[]>();
+  NODE_LABELS.forEach((label, i) => {
+    const values = series.filter((s) => NODE_LABELS.slice(0, i).every((b) => !s[b]) && s[label]).map((s) => s[label] as string);
+    if (values.length > 0) out.set(label, values);
+  });
+  return out;
+}
+
 describe('shardMatchers', () => {
   const v10 = (node: string) => ({ node_name: node, instance: `${node}:28282` });
   const v4Pod = (instance: string) => ({ instance });
@@ -56,19 +67,24 @@ describe('shardMatchers', () => {
 
   it('selects a v0.10+ shard by node_name alone', () => {
     const sets = ['a', 'b', 'c', 'd', 'e', 'f'].map(v10);
-    const all = [0, 1].flatMap((index) => shardMatchers(sets, { index, count: 2 }));
+    const all = [0, 1].flatMap((index) => shardMatchers(valuesOf(sets), { index, count: 2 }));
     expect(all).toHaveLength(2);
     expect(all.every((m) => m.startsWith('node_name=~'))).toBe(true);
   });
 
-  it('is empty for a shard that owns no node, and ownedNodes lists each node once', () => {
-    expect(shardMatchers([], { index: 0, count: 3 })).toEqual([]);
-    const sets = [v10('a'), v10('a'), v10('b')];
-    expect([0, 1, 2].flatMap((index) => ownedNodes(sets, { index, count: 3 })).sort()).toEqual(['a', 'b']);
+  it('is empty for a shard that owns no node', () => {
+    expect(shardMatchers(new Map(), { index: 0, count: 3 })).toEqual([]);
+    const owner = shardOfNode('a', 3);
+    expect(shardMatchers(valuesOf([v10('a'), v10('a')]), { index: (owner + 1) % 3, count: 3 })).toEqual([]);
+    expect(shardMatchers(valuesOf([v10('a'), v10('a')]), { index: owner, count: 3 })).toEqual(['node_name=~"a"']);
+  });
+
+  it('requires the earlier node labels empty for nodes named by a later one', () => {
+    expect(shardMatchers(new Map([['instance', ['x']]]), { index: 0, count: 1 })).toEqual(['node_name="",node="",exported_instance="",instance=~"x"']);
   });
 
   it('escapes regex characters in node names', () => {
-    const [m] = shardMatchers([{ node_name: 'n.1+(x)' }], { index: 0, count: 1 });
+    const [m] = shardMatchers(valuesOf([{ node_name: 'n.1+(x)' }]), { index: 0, count: 1 });
     expect(matches({ node_name: 'n.1+(x)' }, m as string)).toBe(true);
     expect(matches({ node_name: 'nx1+(x)' }, m as string)).toBe(false);
   });
@@ -83,7 +99,7 @@ describe('shardMatchers', () => {
     );
     fc.assert(
       fc.property(fc.array(labels, { minLength: 1, maxLength: 20 }), fc.integer({ min: 1, max: 5 }), (series, count) => {
-        const perShard = Array.from({ length: count }, (_, index) => shardMatchers(series, { index, count }));
+        const perShard = Array.from({ length: count }, (_, index) => shardMatchers(valuesOf(series), { index, count }));
         for (const s of series) {
           const owners = perShard.map((alternatives, i) => alternatives.filter((m) => matches(s, m)).length > 0 ? i : -1).filter((i) => i >= 0);
           const hits = perShard.flat().filter((m) => matches(s, m)).length;
