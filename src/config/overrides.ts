@@ -27,7 +27,6 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'ENERGY_LEDGER_LISTEN', path: ['listen'], type: 'string' },
   { name: 'ENERGY_LEDGER_INTERVAL', path: ['interval'], type: 'string' },
   { name: 'ENERGY_LEDGER_OVERLAP', path: ['overlap'], type: 'string' },
-  { name: 'ENERGY_LEDGER_ADAPTIVE_OVERLAP', path: ['adaptive_overlap'], type: 'boolean' },
   { name: 'ENERGY_LEDGER_SHARD', path: ['shard'], type: 'string' },
   { name: 'ENERGY_LEDGER_BACKFILL', path: ['backfill'], type: 'string' },
   { name: 'ENERGY_LEDGER_RETENTION', path: ['retention'], type: 'string' },

@@ -11,7 +11,6 @@ describe('shard and adaptive_overlap settings', () => {
     expect(loadConfig({ env: { ENERGY_LEDGER_SHARD: '2/3' }, flags: { shard: '0/2' } }).shard).toEqual({ index: 0, count: 2 });
     expect(loadConfig({}).shard).toBeUndefined();
     expect(loadConfig({ file: { text: 'adaptive_overlap: false\n', name: 'c.yaml' } }).adaptiveOverlap).toBe(false);
-    expect(loadConfig({ env: { ENERGY_LEDGER_ADAPTIVE_OVERLAP: 'false' } }).adaptiveOverlap).toBe(false);
   });
 
   it.each([
