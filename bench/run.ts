@@ -6,10 +6,11 @@ import { accuracy } from './accuracy.js';
 import { startupBackfill } from './backfill.js';
 import { coreIngest } from './core-ingest.js';
 import { pollCost } from './poll-cost.js';
+import { scale } from './scale.js';
 import { scrapeLatency } from './scrape-latency.js';
 import type { BenchModule, BenchRow } from './types.js';
 
-const MODULES: readonly BenchModule[] = [accuracy, pollCost, scrapeLatency, coreIngest, startupBackfill];
+const MODULES: readonly BenchModule[] = [accuracy, pollCost, scrapeLatency, coreIngest, startupBackfill, scale];
 
 function format(n: number | undefined): string {
   if (n === undefined) return '—';
