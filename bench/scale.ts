@@ -85,6 +85,12 @@ async function rereadFactor(adaptive: boolean): Promise<{ factor: number; window
   return { factor: (source.samplesReturned - from.read) / (ledger.stats().samples - from.accounted), window };
 }
 
+/** A source to poll and the counts of what it asked Prometheus for (below the shard's node selection). */
+interface Reading {
+  readonly source: SampleSource;
+  readonly counts: Counting;
+}
+
 interface PollCost {
   readonly wallMs: number;
   readonly cpuMs: number;
@@ -93,16 +99,16 @@ interface PollCost {
 }
 
 /** One steady-state poll of `source`: read (END − 60, END] (30 s re-read + 30 s interval) or the old 5.5 min, and ingest. */
-async function poll(source: Counting, ledger: Ledger, readSeconds: number): Promise<PollCost> {
+async function poll({ source, counts }: Reading, ledger: Ledger, readSeconds: number): Promise<PollCost> {
   const reader = new KeplerReader({ source, schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
   gcIfExposed();
-  const [s0, q0] = [source.samples, source.queries];
+  const [s0, q0] = [counts.samples, counts.queries];
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await ingestInSteps(ledger, await reader.read(END - readSeconds, END));
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, samples: source.samples - s0, queries: source.queries - q0 };
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, samples: counts.samples - s0, queries: counts.queries - q0 };
 }
 
 /** A ledger holding everything up to END − 30 (a running service before its poll), and the heap it retains. */
@@ -143,17 +149,21 @@ async function run(opts: BenchOptions): Promise<BenchResult> {
     const client = new PrometheusClient({ url: prometheus.url, timeoutSeconds: 120 });
     try {
       const base = new PrometheusSource(client);
-      const single = new Counting(base);
-      const shards = Array.from({ length: SHARDS }, (_, index) => new Counting(new ShardedSource(base, { index, count: SHARDS })));
-      const reps = opts.full ? 5 : 3;
+      const counted = new Counting(base);
+      const single: Reading = { source: counted, counts: counted };
+      const shards: Reading[] = Array.from({ length: SHARDS }, (_, index) => {
+        const counts = new Counting(base);
+        return { source: new ShardedSource(counts, { index, count: SHARDS }), counts };
+      });
+      const reps = 3;
       const runs: { single: PollCost[]; old: PollCost[]; shards: PollCost[][] } = { single: [], old: [], shards: shards.map(() => []) };
       let heaps = { single: 0, shards: [] as number[] };
       let totals: { single: Ledger; shards: Ledger[] } | undefined;
       for (let r = 0; r <= reps; r++) {
-        const one = await warm(single, history);
-        const old = await warm(single, history);
+        const one = await warm(single.source, history);
+        const old = await warm(single.source, history);
         const parts = [];
-        for (const s of shards) parts.push(await warm(s, history));
+        for (const s of shards) parts.push(await warm(s.source, history));
         const costs = { single: await poll(single, one.ledger, 2 * SCRAPE), old: await poll(single, old.ledger, OVERLAP + INTERVAL), shards: [] as PollCost[] };
         for (const [i, s] of shards.entries()) costs.shards.push(await poll(s, (parts[i] as { ledger: Ledger }).ledger, 2 * SCRAPE));
         if (r === 0) continue; // warm-up
