@@ -38,8 +38,8 @@ export interface PollerOptions {
 
 /**
  * Drives the ledger: the first successful poll is the backfill from `origin − lookback`, every
- * later one reads from where the last successful read ended, minus the overlap (the ledger skips
- * what it has already accounted, so nothing counts twice). A failed poll keeps the ledger as it
+ * later one reads from where the last successful read ended, minus the re-read window that
+ * {@link ReadTracker} picks (the ledger skips what it has already accounted, so nothing counts twice). A failed poll keeps the ledger as it
  * is and the next one catches up. Polls never run concurrently. A target whose first stored scrape
  * comes after the origin gets that scrape as its baseline (see {@link FirstScrapeBaseline}).
  * Schema detection runs on the polls {@link DetectionSchedule} picks, not on every poll.
