@@ -10,6 +10,7 @@ const OPTIONS = {
   listen: { type: 'string' },
   interval: { type: 'string' },
   backfill: { type: 'string' },
+  shard: { type: 'string' },
 } as const;
 
 /** Runs `serve`; resolves to the exit code once the service has stopped. */

@@ -32,6 +32,7 @@ ${CONFIG_FLAGS}
   --listen HOST:PORT       address to serve on (default 0.0.0.0:9464)
   --interval DUR           time between polls (default 30s)
   --backfill DUR           history rebuilt at start (default 26h)
+  --shard i/N              read only shard i of N of the nodes (stable hash of the node name); series get shard="i"
 `;
 
 export const REPORT_USAGE = `Usage: energy-ledger report (--from TIME --to TIME | --period NAME) [flags]

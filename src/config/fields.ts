@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { selectorProblem } from '../core/schema/selector.js';
+import { parseShard, type ShardSpec } from '../core/shard/node-hash.js';
 import { describeValue } from './describe.js';
 import type { ListenAddress, WindowSpec } from './types.js';
 
@@ -134,3 +135,13 @@ export function uniqueList<T extends z.ZodType>(
     });
   });
 }
+
+/** `i/N`: this replica is shard i of N (0 ≤ i < N), reading only its share of the nodes. */
+export const shard = z.string({ error: expected('i/N such as 0/4') }).transform((text, ctx): ShardSpec => {
+  const parsed = parseShard(text);
+  if (typeof parsed === 'string') {
+    ctx.addIssue({ code: 'custom', message: parsed, input: text });
+    return z.NEVER;
+  }
+  return parsed;
+});

@@ -27,6 +27,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'ENERGY_LEDGER_LISTEN', path: ['listen'], type: 'string' },
   { name: 'ENERGY_LEDGER_INTERVAL', path: ['interval'], type: 'string' },
   { name: 'ENERGY_LEDGER_OVERLAP', path: ['overlap'], type: 'string' },
+  { name: 'ENERGY_LEDGER_SHARD', path: ['shard'], type: 'string' },
   { name: 'ENERGY_LEDGER_BACKFILL', path: ['backfill'], type: 'string' },
   { name: 'ENERGY_LEDGER_RETENTION', path: ['retention'], type: 'string' },
   { name: 'ENERGY_LEDGER_WINDOWS', path: ['windows'], type: 'list' },
@@ -44,6 +45,7 @@ export const CONFIG_FLAGS = {
   interval: ['interval'],
   backfill: ['backfill'],
   'log-level': ['log_level'],
+  shard: ['shard'],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** Names of the flags in {@link CONFIG_FLAGS}, without dashes. */

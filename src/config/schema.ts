@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { formatDuration } from '../core/duration.js';
 import { describeValue } from './describe.js';
 import { namespaceRelabelSchema } from './namespace-relabel.js';
-import { duration, expected, headerName, httpUrl, labelName, listenAddress, nonEmpty, secretText, selector, timeZone, uniqueList, windowSpec } from './fields.js';
+import { duration, expected, headerName, httpUrl, labelName, listenAddress, nonEmpty, secretText, selector, shard, timeZone, uniqueList, windowSpec } from './fields.js';
 
 /** Every default, written as it would be in the YAML file. */
 export const DEFAULTS = {
@@ -293,6 +293,8 @@ export const TOP_LEVEL = {
   listen: listenAddress.prefault(DEFAULTS.listen),
   interval: duration().prefault(DEFAULTS.interval),
   overlap: duration({ allowZero: true }).prefault(DEFAULTS.overlap),
+  adaptive_overlap: boolean.optional(),
+  shard: shard.optional(),
   backfill: duration({ allowZero: true }).prefault(DEFAULTS.backfill),
   retention: duration().prefault(DEFAULTS.retention),
   windows: uniqueList(windowSpec, (w) => w.seconds, (w) => JSON.stringify(w.label)).prefault([...DEFAULTS.windows]),

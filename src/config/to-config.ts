@@ -35,6 +35,8 @@ export function toConfig(parsed: ParsedConfig): Config {
     listen: parsed.listen,
     intervalSeconds: parsed.interval,
     overlapSeconds: parsed.overlap,
+    adaptiveOverlap: parsed.adaptive_overlap,
+    shard: parsed.shard,
     backfillSeconds: parsed.backfill,
     retentionSeconds: parsed.retention,
     windows: parsed.windows,

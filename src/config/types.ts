@@ -1,3 +1,4 @@
+import type { ShardSpec } from '../core/shard/node-hash.js';
 import type { Component, SchemaId } from '../core/types.js';
 
 /** A trailing window: its label as written (used as the `window` label value) and its length. */
@@ -181,6 +182,10 @@ export interface Config {
   readonly intervalSeconds: number;
   /** How far before the watermark each poll re-reads, so late samples and scrape jitter are picked up. */
   readonly overlapSeconds: number;
+  /** Re-read about twice the worst recent sample lateness (at least a scrape interval, at most `overlapSeconds`) instead of the whole overlap; absent: true. */
+  readonly adaptiveOverlap?: boolean;
+  /** This replica's share of the nodes (`--shard i/N`); absent: all nodes. */
+  readonly shard?: ShardSpec;
   /** How much history is rebuilt from Prometheus at start. */
   readonly backfillSeconds: number;
   /** How much history the ledger keeps in memory (≥ longest window + 1 h, ≥ backfill). */

@@ -170,6 +170,20 @@ const ROWS: readonly RowSpec[] = [
         unit: 'rps',
         queries: [{ expr: `sum by (reason) (rate(${METRICS.carbonIntensityErrors.name}[5m]))`, legend: '{{reason}}' }],
       },
+      {
+        type: 'timeseries',
+        title: 'Re-read factor',
+        description:
+          `Samples read from the Prometheus API per sample accounted: rate() of ${METRICS.samplesRead.name} over rate() of ${METRICS.samples.name}, all replicas and shards. ` +
+          `About 2 in steady state with adaptive_overlap (the default), about 11 without; it rises for a while after samples arrive late (${METRICS.samplesLate.name}).`,
+        width: 12,
+        height: 6,
+        unit: 'none',
+        queries: [
+          { expr: `sum(rate(${METRICS.samplesRead.name}[$__rate_interval])) / sum(rate(${METRICS.samples.name}[$__rate_interval]))`, legend: 're-read factor' },
+          { expr: `sum(rate(${METRICS.samplesLate.name}[$__rate_interval])) / sum(rate(${METRICS.samples.name}[$__rate_interval]))`, legend: 'late fraction' },
+        ],
+      },
     ],
   },
 ];

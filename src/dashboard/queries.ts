@@ -1,13 +1,14 @@
 /**
  * PromQL building blocks of the dashboard. Every query de-duplicates replicas with
- * `max without (instance, pod)`: replicas expose identical values.
+ * `max without (instance, pod)` (replicas of one shard expose identical values), then adds up the
+ * shards with `sum without (shard)` (each node is read by one shard; a no-op without `--shard`).
  */
 
 /** Matcher of the dashboard's `$namespace` variable. */
 export const NS = 'namespace=~"$namespace"';
 
-/** Drops the replica labels of `expr`. */
-export const dedup = (expr: string): string => `max without (instance, pod) (${expr})`;
+/** Drops the replica labels of `expr` and sums its shards. */
+export const dedup = (expr: string): string => `sum without (shard) (max without (instance, pod) (${expr}))`;
 
 /** Average power, watts, from a joules counter. */
 export const power = (counter: string, matchers: string): string => dedup(`rate(${counter}${matchers}[$__rate_interval])`);

@@ -145,6 +145,24 @@ export const METRICS = {
     help: `Raw Kepler samples accounted by the ledger; re-read samples count once. ${POLLER}`,
     labels: [],
   },
+  samplesRead: {
+    name: `${METRIC_PREFIX}_samples_read_total`,
+    type: 'counter',
+    help: 'Raw Kepler samples returned by the Prometheus API, re-reads included; divided by energy_ledger_samples_total it is the re-read factor.',
+    labels: [],
+  },
+  samplesLate: {
+    name: `${METRIC_PREFIX}_samples_late_total`,
+    type: 'counter',
+    help: 'Kepler samples that arrived later than the regular re-read window reaches back, found by reading a lagging node from its newest sample or by the periodic wide re-read (overlap).',
+    labels: [],
+  },
+  rereadWindow: {
+    name: `${METRIC_PREFIX}_reread_window_seconds`,
+    type: 'gauge',
+    help: 'How much already-read time the regular polls read again: twice the worst recent sample lateness, at least one scrape interval, at most the overlap.',
+    labels: [],
+  },
   samplesRejected: {
     name: `${METRIC_PREFIX}_samples_rejected_total`,
     type: 'counter',

@@ -23,6 +23,7 @@ import { ServiceMetrics } from './service-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE } from './text-format.js';
 import { createRenderCache } from './render-cache.js';
 import { byteLength, countSamples } from './body-size.js';
+import { withConstantLabels } from './constant-labels.js';
 
 /** prom-client default gauges named `…_total`, which promtool flags; `sum()` of their per-type twins gives them. */
 const LINTED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
@@ -54,6 +55,8 @@ export interface MetricsRegistryOptions {
    * in `rate()`; appearing only once complete, they are new series, which `rate()` takes without one.
    */
   readonly holdBackCountersUntilBackfill?: boolean;
+  /** Labels added to every exposed series, rendered without braces (e.g. `shard="1"` with `--shard 1/4`); none by default. */
+  readonly constantLabels?: string;
 }
 
 export interface MetricsRegistry {
@@ -107,6 +110,8 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
   const textOptions = { namespaceLabels: options.namespaceLabels, nodeLabels: options.nodeLabels };
   const budgetText = renderBudgetText(options.budgets);
   const holdBack = options.holdBackCountersUntilBackfill ?? false;
+  const constant = options.constantLabels ?? '';
+  const labelled = (text: string): string => withConstantLabels(text, constant);
   let cached: { snapshot: LedgerSnapshot; counters: boolean; text: string; bytes?: Buffer } | undefined;
 
   /** The ledger part, rendered once per (snapshot, whether the counters are shown). */
@@ -115,7 +120,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
     const counters = !holdBack || service.backfillComplete;
     if (cached?.snapshot !== snapshot || cached.counters !== counters) {
       const ledgerText = renderLedgerText(snapshot, { ...textOptions, counters });
-      const text = ledgerText + renderWeightedText(snapshot, options.currency) + budgetText;
+      const text = withConstantLabels(ledgerText + renderWeightedText(snapshot, options.currency) + budgetText, constant);
       cached = { snapshot, counters, text };
       // Sized before the service part renders, so the body that carries the figures is the one they describe.
       service.setMetricsSize(countSamples(text), byteLength(text));
@@ -130,14 +135,14 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
     async metrics() {
       const part = ledgerPart();
       const [serviceText, processText] = await Promise.all([serviceRender.text(), processTextPart()]);
-      return part.text + serviceText + processText;
+      return part.text + labelled(serviceText) + labelled(processText);
     },
     async metricsChunks() {
       const part = ledgerPart();
       part.bytes ??= Buffer.from(part.text, 'utf8');
       const process = processBytesPart();
       const dynamic = await Promise.all(process === undefined ? [serviceRender.bytes()] : [serviceRender.bytes(), process]);
-      return [part.bytes, ...dynamic];
+      return [part.bytes, ...(constant === '' ? dynamic : dynamic.map((b) => Buffer.from(labelled(b.toString('utf8')), 'utf8')))];
     },
   };
 }

@@ -64,6 +64,9 @@ export class ServiceMetrics implements ServiceHealth {
     help: METRICS.backfillComplete.help,
     registers: [],
   });
+  readonly #samplesRead = new Counter({ name: METRICS.samplesRead.name, help: METRICS.samplesRead.help, registers: [] });
+  readonly #samplesLate = new Counter({ name: METRICS.samplesLate.name, help: METRICS.samplesLate.help, registers: [] });
+  readonly #rereadWindow = new Gauge({ name: METRICS.rereadWindow.name, help: METRICS.rereadWindow.help, registers: [] });
   readonly #carbonIntensityErrors = new Counter({
     name: METRICS.carbonIntensityErrors.name,
     help: METRICS.carbonIntensityErrors.help,
@@ -116,6 +119,9 @@ export class ServiceMetrics implements ServiceHealth {
       this.#metricsSeries,
       this.#metricsBytes,
       this.#carbonIntensityErrors,
+      this.#samplesRead,
+      this.#samplesLate,
+      this.#rereadWindow,
     ];
     for (const m of metrics) registry.registerMetric(m);
   }
@@ -169,6 +175,17 @@ export class ServiceMetrics implements ServiceHealth {
   /** Series and bytes of the energy part of the last /metrics rendering (0 before the first). */
   get metricsSize(): { readonly series: number; readonly bytes: number } {
     return this.#metricsSize;
+  }
+
+  /** Counts samples returned by a read (`read`) and those of them that only a wide re-read found (`late`). */
+  countSamplesRead(read: number, late: number): void {
+    this.#samplesRead.inc(read);
+    this.#samplesLate.inc(late);
+  }
+
+  /** Sets the regular re-read window, seconds. */
+  setRereadWindow(seconds: number): void {
+    this.#rereadWindow.set(seconds);
   }
 
   observePollDuration(seconds: number): void {

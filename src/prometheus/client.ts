@@ -190,6 +190,25 @@ export class PrometheusClient {
     return { samples: result.samples, warnings: result.warnings };
   }
 
+  /**
+   * Values of one label among the series that match `match` (series selectors) in `[start, end]`,
+   * from the index alone (`GET /api/v1/label/<name>/values`; servers may widen the range to whole blocks).
+   */
+  async labelValues(label: string, match: readonly string[], start: number, end: number, signal?: AbortSignal): Promise<string[]> {
+    const params = new URLSearchParams();
+    for (const m of match) params.append('match[]', m);
+    params.set('start', formatSeconds(start));
+    params.set('end', formatSeconds(end));
+    const path = `/api/v1/label/${encodeURIComponent(label)}/values?${params.toString()}`;
+    const attempt: Attempt = { method: 'GET', path, what: `read the values of label ${label}` };
+    const { envelope } = await this.send(attempt, signal);
+    const data = envelope.data;
+    if (!Array.isArray(data) || !data.every((v): v is string => typeof v === 'string')) {
+      throw this.wrap(attempt, new PrometheusError('expected a list of label values', { reason: 'bad_response' }));
+    }
+    return data;
+  }
+
   /** Server build info, or undefined where the endpoint is missing or empty (VictoriaMetrics, some proxies). */
   async buildInfo(signal?: AbortSignal): Promise<BuildInfo | undefined> {
     let envelope: ApiEnvelope;

@@ -118,6 +118,10 @@ export class PrometheusSource implements SampleSource {
     }
   }
 
+  async labelValues(label: string, selector: string, start: number, end: number, signal?: AbortSignal): Promise<string[]> {
+    return this.client.labelValues(label, [addMatchers(selector, this.selector)], start, end, signal);
+  }
+
   async presentMetricNames(names: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
     const present = new Set<string>();
     if (names.length === 0) return present;

@@ -8,7 +8,10 @@ import { dur, matchersOf, selectorOf } from './promql.js';
 
 /** Labels that tell HA replicas of the service apart; replicas compute identical values. */
 export const REPLICA_LABELS = ['instance', 'pod'] as const;
-const DEDUP = `max without (${REPLICA_LABELS.join(', ')})`;
+/** Label that tells shards apart (`--shard i/N`); each node is read by one shard, so shards add up. */
+export const SHARD_LABEL = 'shard';
+/** De-duplicates the replicas of each shard, then sums the shards (a no-op on series without `shard`). */
+const dedup = (expr: string): string => `sum without (${SHARD_LABEL}) (max without (${REPLICA_LABELS.join(', ')}) (${expr}))`;
 
 export const HOUR = 3600;
 export const DAY = 86_400;
@@ -58,16 +61,16 @@ export function serviceRecordingGroup(rules: RulesConfig): RuleGroup {
   const out: RecordingRule[] = [
     // rate() first, then aggregate: rate() must see each replica's own counter resets, and a replica that
     // restarted within the window is left out (the others keep the recording up).
-    { record: R.namespacePower, expr: `${DEDUP} (${guardedRate(selectorOf(METRICS.namespaceJoules.name, sel), sel)})` },
+    { record: R.namespacePower, expr: dedup(guardedRate(selectorOf(METRICS.namespaceJoules.name, sel), sel)) },
     { record: R.clusterPower, expr: `sum without (namespace) (${R.namespacePower})` },
-    { record: R.nodePower, expr: `${DEDUP} (${guardedRate(selectorOf(METRICS.nodeJoules.name, sel), sel)})` },
+    { record: R.nodePower, expr: dedup(guardedRate(selectorOf(METRICS.nodeJoules.name, sel), sel)) },
     ...powerWindows(rules).map((w) => ({ record: R.namespacePowerOver(w), expr: meanOver(R.namespacePower, w, interval) })),
     // Mean watts over one hour are the watt-hours of that hour.
     { record: R.namespaceHourWh, expr: R.namespacePowerOver(HOUR) },
     { record: R.namespaceDayWh, expr: `24 * ${R.namespacePowerOver(DAY)}` },
     { record: R.clusterHourWh, expr: `sum without (namespace) (${R.namespaceHourWh})` },
     { record: R.clusterDayWh, expr: `sum without (namespace) (${R.namespaceDayWh})` },
-    { record: R.namespacePeriodWh, expr: `${DEDUP} (${selectorOf(METRICS.namespacePeriod.name, sel)})` },
+    { record: R.namespacePeriodWh, expr: dedup(selectorOf(METRICS.namespacePeriod.name, sel)) },
   ];
   return { name: GROUPS.recordings, interval: dur(interval), rules: out };
 }

@@ -65,6 +65,42 @@ function serviceRawTests(config: Config, rules: RulesConfig): TestGroup {
   return { name: 'recordings over the service: replicas de-duplicated, namespace, cluster and node power, periods', interval: dur(I), input_series: inputs, promql_expr_test: tests };
 }
 
+/**
+ * `--shard`: each shard reads its own nodes, so the recordings add the shards up after de-duplicating
+ * each shard's replicas (two of shard 0, one of shard 1; namespace `shop` runs on nodes of both).
+ */
+function serviceShardTests(config: Config, rules: RulesConfig): TestGroup {
+  const I = rules.evaluationIntervalSeconds;
+  const n = RAW_AT / I;
+  const { kept, replicas } = serviceLabels(config, rules);
+  const [a, b] = replicas;
+  const s0a = { ...a, shard: '0' };
+  const s0b = { ...b, shard: '0' };
+  const s1 = { ...kept, instance: '10.0.0.3:9464', pod: 'energy-ledger-shard-1-0', shard: '1' };
+  const ns = (namespace: string): Labels => ({ ...kept, namespace });
+  const period = { namespace: 'shop', period: 'previous_hour' };
+  const inputs: InputSeries[] = [
+    { series: seriesText(METRICS.namespaceJoules.name, { ...s0a, namespace: 'shop' }), values: counter(2, I, n) },
+    { series: seriesText(METRICS.namespaceJoules.name, { ...s0b, namespace: 'shop' }), values: counter(1, I, n) },
+    { series: seriesText(METRICS.namespaceJoules.name, { ...s1, namespace: 'shop' }), values: counter(5, I, n) },
+    { series: seriesText(METRICS.nodeJoules.name, { ...s0a, node: 'worker-1' }), values: counter(4, I, n) },
+    { series: seriesText(METRICS.nodeJoules.name, { ...s1, node: 'worker-2' }), values: counter(6, I, n) },
+    { series: seriesText(METRICS.namespacePeriod.name, { ...s0a, ...period }), values: constant(7.5, n) },
+    { series: seriesText(METRICS.namespacePeriod.name, { ...s0b, ...period }), values: constant(7.25, n) },
+    { series: seriesText(METRICS.namespacePeriod.name, { ...s1, ...period }), values: constant(2.25, n) },
+  ];
+  const tests: ExprTest[] = [
+    exprTest(R.namespacePower, RAW_AT, [{ labels: ns('shop'), value: 7 }]),
+    exprTest(R.clusterPower, RAW_AT, [{ labels: kept, value: 7 }]),
+    exprTest(R.nodePower, RAW_AT, [
+      { labels: { ...kept, node: 'worker-1' }, value: 4 },
+      { labels: { ...kept, node: 'worker-2' }, value: 6 },
+    ]),
+    exprTest(R.namespacePeriodWh, RAW_AT, [{ labels: { ...ns('shop'), period: 'previous_hour' }, value: 9.75 }]),
+  ];
+  return { name: 'recordings over sharded replicas: each shard de-duplicated, then the shards summed', interval: dur(I), input_series: inputs, promql_expr_test: tests };
+}
+
 /** The chain over the 5m power recording: mean power over windows, hourly and daily energy, cluster sums. */
 function serviceChainTests(config: Config, rules: RulesConfig): TestGroup {
   const I = rules.evaluationIntervalSeconds;
@@ -90,7 +126,7 @@ function serviceChainTests(config: Config, rules: RulesConfig): TestGroup {
 
 /** Tests of every recording over the service. */
 export function serviceRecordingTests(config: Config, rules: RulesConfig): TestGroup[] {
-  return [serviceRawTests(config, rules), serviceChainTests(config, rules)];
+  return [serviceRawTests(config, rules), serviceShardTests(config, rules), serviceChainTests(config, rules)];
 }
 
 /** Watts of the two test pods of each component. */

@@ -8,6 +8,7 @@ import { FirstScrapeBaseline } from './first-scrape-baseline.js';
 import { ingestInSteps } from './ingest-in-steps.js';
 import type { KeplerReader } from './kepler-reader.js';
 import type { LedgerChangeHooks } from './published-hours.js';
+import { ReadTracker } from './read-tracker.js';
 
 /** Options of {@link Poller}. */
 export interface PollerOptions {
@@ -21,8 +22,10 @@ export interface PollerOptions {
   /** Wall clock, unix seconds. */
   readonly now: () => number;
   readonly intervalSeconds: number;
-  /** How much already-read time each poll reads again, for late samples. */
+  /** How much already-read time each poll reads again, for late samples: the upper bound with `adaptiveOverlap`. */
   readonly overlapSeconds: number;
+  /** Re-read about twice the worst recent lateness instead of the whole overlap (see `ReadTracker`); default false. */
+  readonly adaptiveOverlap?: boolean;
   /** How far before the ledger's origin the first read starts, so existing series get a baseline. */
   readonly lookbackSeconds: number;
   /** Longest span read and ingested at once (bounds memory during backfill and catch-up). */
@@ -35,8 +38,8 @@ export interface PollerOptions {
 
 /**
  * Drives the ledger: the first successful poll is the backfill from `origin − lookback`, every
- * later one reads from where the last successful read ended, minus the overlap (the ledger skips
- * what it has already accounted, so nothing counts twice). A failed poll keeps the ledger as it
+ * later one reads from where the last successful read ended, minus the re-read window that
+ * {@link ReadTracker} picks (the ledger skips what it has already accounted, so nothing counts twice). A failed poll keeps the ledger as it
  * is and the next one catches up. Polls never run concurrently. A target whose first stored scrape
  * comes after the origin gets that scrape as its baseline (see {@link FirstScrapeBaseline}).
  * Schema detection runs on the polls {@link DetectionSchedule} picks, not on every poll.
@@ -48,6 +51,7 @@ export class Poller {
   private overflowing = false;
   private readonly baseline: FirstScrapeBaseline;
   private readonly schedule: DetectionSchedule;
+  private readonly reads: ReadTracker;
   /** Clock and schemas of the latest successful detection: a schema found by a later one was absent until then. */
   private detectedAt: number | undefined;
   private detectedSchemas: readonly SchemaId[] = [];
@@ -58,6 +62,13 @@ export class Poller {
     this.snapshotValue = buildSnapshot(options.ledger, options.labels, options.weights);
     this.baseline = new FirstScrapeBaseline(options.ledger.options.origin);
     this.schedule = DetectionSchedule.forInterval(options.intervalSeconds);
+    this.reads = new ReadTracker({
+      overlapSeconds: options.overlapSeconds,
+      intervalSeconds: options.intervalSeconds,
+      adaptive: options.adaptiveOverlap ?? false,
+      metrics: options.metrics,
+      newestSampleTime: (key) => options.ledger.newestSampleTime(key),
+    });
   }
 
   /** The latest published snapshot (immutable). */
@@ -88,7 +99,7 @@ export class Poller {
     const started = now();
     const end = started;
     const first = this.readEnd === undefined;
-    let start = first ? ledger.options.origin - this.options.lookbackSeconds : (this.readEnd as number) - this.options.overlapSeconds;
+    let start = this.reads.startOf(this.readEnd, ledger.options.origin - this.options.lookbackSeconds, ledger.watermark);
     // A failed ingest cancels the prefetched read, and the poll ends only once that read has settled.
     const controller = new AbortController();
     const linked = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
@@ -111,6 +122,7 @@ export class Poller {
           next = reader.read(...bounds(i + 1), linked);
           next.catch(() => undefined);
         }
+        this.reads.observe(batch);
         this.options.ledgerChanges?.changing();
         const result = await ingestInSteps(ledger, this.baseline.apply(batch));
         // Until a schema is detected nothing was read: the first read still starts at the origin.
@@ -127,6 +139,7 @@ export class Poller {
       this.publish();
       this.reportOverflow();
       this.readBackFrom = undefined;
+      this.reads.pollSucceeded();
       // No schema yet, or one whose series are gone: detect again on the next poll.
       this.schedule.pollEnded(reader.activeSchemas.length === 0 || reader.schemasWithoutSeries.length > 0);
       if (!this.backfilled) {

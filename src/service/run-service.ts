@@ -19,6 +19,7 @@ import { KeplerReader } from './kepler-reader.js';
 import { Poller } from './poller.js';
 import { PublishedHours } from './published-hours.js';
 import { SplitLedger } from './split-ledger.js';
+import { ShardedSource } from '../source/sharded-source.js';
 import { splitLabelsOf, unattributedView } from './unattributed-view.js';
 
 /** What {@link runService} needs besides the config. */
@@ -82,7 +83,9 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   const split = unattributed === 'off' ? undefined : new SplitLedger(ledgerOptions, new Ledger({ ...ledgerOptions, maxNamespaces: undefined }), splitLabelsOf(labels), weights);
   const ledger = split ?? new Ledger(ledgerOptions);
   const view = split === undefined || unattributed === 'off' ? undefined : unattributedView(unattributed, split, labels);
-  const reader = new KeplerReader({ source: deps.source, schema: config.kepler.schema, classify: classifyOptions(config) });
+  // With `--shard i/N` only this shard's nodes are read, and every exposed series carries shard="i".
+  const source = config.shard === undefined ? deps.source : new ShardedSource(deps.source, config.shard);
+  const reader = new KeplerReader({ source, schema: config.kepler.schema, classify: classifyOptions(config) });
   const metrics = new ServiceMetrics(deps.version);
   // `/api/v1/hours` as of the published snapshot, never a ledger halfway through an ingest.
   const hours = new PublishedHours({
@@ -100,6 +103,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     now,
     intervalSeconds: config.intervalSeconds,
     overlapSeconds: config.overlapSeconds,
+    adaptiveOverlap: config.adaptiveOverlap ?? true,
     lookbackSeconds: LOOKBACK_SECONDS,
     chunkSeconds: config.prometheus.maxRangeSeconds,
     ledgerChanges: hours,
@@ -110,6 +114,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     version: deps.version,
     service: metrics,
     holdBackCountersUntilBackfill: true,
+    ...(config.shard !== undefined && { constantLabels: `shard="${config.shard.index}"` }),
     ...labels,
     ...(config.cost?.currency !== undefined && { currency: config.cost.currency }),
     ...(config.budgets !== undefined && { budgets: config.budgets }),

@@ -19,4 +19,9 @@ export interface SampleSource {
   fetchRange(request: RangeRequest, signal?: AbortSignal): Promise<RawSeries[]>;
   /** Which of these metric names have at least one series now (schema detection). */
   presentMetricNames(names: readonly string[], signal?: AbortSignal): Promise<Set<string>>;
+  /**
+   * Values of `label` among the series matching `selector` with samples in about `[start, end]` (a
+   * superset is fine); only sources that can serve `--shard` implement it.
+   */
+  labelValues?(label: string, selector: string, start: number, end: number, signal?: AbortSignal): Promise<string[]>;
 }

@@ -86,6 +86,7 @@ describe('layering: defaults < file < environment < flags', () => {
       ENERGY_LEDGER_KEPLER_SCHEMA: 'v0.3',
       ENERGY_LEDGER_MAX_NAMESPACES: '7',
       ENERGY_LEDGER_LOG_LEVEL: 'debug',
+      ENERGY_LEDGER_SHARD: '1/7',
     };
     expect(ENV_VARIABLES.map((v) => v.name).sort()).toEqual(Object.keys(values).sort());
     // Bearer token and file together, and bearer with basic auth, are rejected: check the rest first.
@@ -110,6 +111,7 @@ describe('layering: defaults < file < environment < flags', () => {
       kepler: { schema: 'v0.3' },
       maxNamespaces: 7,
       logLevel: 'debug',
+      shard: { index: 1, count: 7 },
     });
     expect(loadConfig({ env: { ENERGY_LEDGER_PROMETHEUS_BEARER_TOKEN: 'tok' } }).prometheus.bearerToken).toBe('tok');
     expect(loadConfig({ env: { ENERGY_LEDGER_PROMETHEUS_BEARER_TOKEN_FILE: '/tok' } }).prometheus.bearerTokenFile).toBe('/tok');

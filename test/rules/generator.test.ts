@@ -119,10 +119,10 @@ describe('generated rules', () => {
     const { records } = rulesOf(custom);
     const guard = 'unless on (job, instance, pod) (changes(process_start_time_seconds{job="el", env!="dev"}[5m]) > 0)';
     expect(records.find((r) => r.record === 'namespace:energy_ledger_namespace_energy_joules:rate5m')?.expr).toBe(
-      `max without (instance, pod) (rate(energy_ledger_namespace_energy_joules_total{job="el", env!="dev"}[5m]) ${guard})`,
+      `sum without (shard) (max without (instance, pod) (rate(energy_ledger_namespace_energy_joules_total{job="el", env!="dev"}[5m]) ${guard}))`,
     );
     expect(records.find((r) => r.record === 'node:energy_ledger_node_energy_joules:rate5m')?.expr).toBe(
-      `max without (instance, pod) (rate(energy_ledger_node_energy_joules_total{job="el", env!="dev"}[5m]) ${guard})`,
+      `sum without (shard) (max without (instance, pod) (rate(energy_ledger_node_energy_joules_total{job="el", env!="dev"}[5m]) ${guard}))`,
     );
     expect(records.filter((r) => r.expr.includes('process_start_time_seconds'))).toHaveLength(2);
   });

@@ -6,7 +6,10 @@ import { createLogger } from '../../src/log.js';
  * A Poller with the settings the service tests share: a silent logger, `namespace`/`node` labels,
  * one-minute polls with a one-minute overlap, a five-minute lookback and one-hour chunks.
  */
-export function testPoller(options: Pick<PollerOptions, 'reader' | 'ledger' | 'now'> & Partial<Pick<PollerOptions, 'metrics' | 'ledgerChanges'>>): Poller {
+export function testPoller(
+  options: Pick<PollerOptions, 'reader' | 'ledger' | 'now'> &
+    Partial<Pick<PollerOptions, 'metrics' | 'ledgerChanges' | 'intervalSeconds' | 'overlapSeconds' | 'adaptiveOverlap'>>,
+): Poller {
   return new Poller({
     metrics: new ServiceMetrics('0.0.0-test'),
     logger: createLogger({ level: 'error', destination: { write: () => undefined } }),

@@ -118,6 +118,12 @@ export class Ledger {
     return this.wm === -Infinity ? undefined : this.wm;
   }
 
+  /** Time of the newest sample consumed of a tracked series (re-reads at or before it are skipped); undefined when not tracked. */
+  newestSampleTime(key: string): number | undefined {
+    const slot = this.series.slotOf(key);
+    return slot === undefined ? undefined : this.series.cursor[slot];
+  }
+
   /** Tracked series whose namespace is beyond `maxNamespaces` and books into `__other__` (0 without a cap). */
   get overflowSeries(): number {
     return this.overflow?.seriesCount ?? 0;

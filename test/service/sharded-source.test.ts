@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Ledger } from '../../src/core/ledger/index.js';
+import { DEFAULT_CLASSIFY_OPTIONS } from '../../src/core/schema/index.js';
+import { shardOfNode } from '../../src/core/shard/node-hash.js';
+import { KeplerReader } from '../../src/service/kepler-reader.js';
+import { ShardedSource } from '../../src/source/sharded-source.js';
+import type { SampleSource } from '../../src/source/sample-source.js';
+import { LateKepler, type LateNode } from '../support/late-kepler.js';
+import { testPoller } from '../support/test-poller.js';
+
+const ORIGIN = 1_800_000_000;
+const NODES: LateNode[] = Array.from({ length: 24 }, (_, i) => ({ name: `worker-${i}`, offset: i % 15, visibleAt: (t: number) => t + 1 }));
+
+function poller(source: SampleSource, clock: { now: number }) {
+  const ledger = new Ledger({ origin: ORIGIN, windows: [{ label: '1h', seconds: 3600 }] });
+  const reader = new KeplerReader({ source, schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
+  return { ledger, poll: testPoller({ reader, ledger, now: () => clock.now, intervalSeconds: 30, overlapSeconds: 300, adaptiveOverlap: true }) };
+}
+
+describe('ShardedSource', () => {
+  it('reads only the nodes whose name hashes to the shard, and passes other reads through', async () => {
+    const kepler = new LateKepler({ nodes: NODES, podsPerNode: 2, scrapeSeconds: 15, since: ORIGIN, now: () => ORIGIN + 600 });
+    const shard = new ShardedSource(kepler, { index: 1, count: 3 });
+    const series = await shard.fetchRange({ selector: 'kepler_pod_cpu_joules_total{zone=~"package|dram"}', start: ORIGIN, end: ORIGIN + 300 });
+    const nodes = [...new Set(series.map((s) => s.labels.node_name))].sort();
+    expect(nodes).toEqual(NODES.map((n) => n.name).filter((n) => shardOfNode(n, 3) === 1).sort());
+    expect(nodes.length).toBeGreaterThan(0);
+    expect(kepler.requests.at(-1)?.selector).toMatch(/^kepler_pod_cpu_joules_total\{zone=~"package\|dram",node_name=~"worker-/);
+    // Build info is not sharded.
+    await shard.fetchRange({ selector: 'kepler_build_info', start: ORIGIN, end: ORIGIN + 300 });
+    expect(kepler.requests.at(-1)?.selector).toBe('kepler_build_info');
+  });
+
+  it('asks for the node list once per range however many queries read it', async () => {
+    const kepler = new LateKepler({ nodes: NODES, podsPerNode: 1, scrapeSeconds: 15, since: ORIGIN, now: () => ORIGIN + 600 });
+    const shard = new ShardedSource(kepler, { index: 0, count: 2 });
+    const request = { selector: 'kepler_pod_cpu_joules_total', start: ORIGIN, end: ORIGIN + 60 };
+    await Promise.all([shard.fetchRange(request), shard.fetchRange(request), shard.fetchRange(request)]);
+    expect(kepler.labelRequests).toBe(4); // one per node label
+  });
+
+  it('4 shards polled over 2 hours give the per-namespace hours, node hours and samples of one unsharded poller', async () => {
+    const clock = { now: ORIGIN + 600 };
+    const kepler = new LateKepler({ nodes: NODES, podsPerNode: 5, scrapeSeconds: 15, since: ORIGIN - 3600, now: () => clock.now });
+    const single = poller(kepler, clock);
+    const shards = [0, 1, 2, 3].map((index) => poller(new ShardedSource(kepler, { index, count: 4 }), clock));
+    for (; clock.now < ORIGIN + 2 * 3600 + 300; clock.now += 30) {
+      for (const p of [single, ...shards]) expect(await p.poll.pollOnce()).toBe(true);
+    }
+    const hours = (l: Ledger) => l.hours('namespace', ORIGIN, ORIGIN + 2 * 3600);
+    const expected = hours(single.ledger);
+    expect(expected.length).toBeGreaterThan(0);
+    const summed = new Map<string, number>();
+    for (const s of shards) for (const row of hours(s.ledger)) {
+      const key = `${row.labels.join('/')}@${row.hourStart}`;
+      summed.set(key, (summed.get(key) ?? 0) + row.joules);
+    }
+    for (const row of expected) {
+      const got = summed.get(`${row.labels.join('/')}@${row.hourStart}`) ?? 0;
+      expect(Math.abs(got - row.joules)).toBeLessThanOrEqual(1e-9 * Math.abs(row.joules));
+    }
+    expect(summed.size).toBe(expected.length);
+    // Each node is read by exactly one shard, so the samples add up too, and every shard has some.
+    const samples = shards.map((s) => s.ledger.stats().samples);
+    expect(samples.reduce((a, b) => a + b, 0)).toBe(single.ledger.stats().samples);
+    for (const n of samples) expect(n).toBeGreaterThan(0);
+  });
+});
