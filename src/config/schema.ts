@@ -47,7 +47,7 @@ export const DEFAULTS = {
     for: { hourly_energy_high: '0s', down: '5m', absent: '15m', polls_failing: '5m', watermark_lagging: '5m', kepler_absent: '10m', namespace_overflow: '15m', carbon_intensity_failing: '15m' },
     watermark_max_lag: '10m',
     carbon_intensity_error_window: '10m',
-    runbook_url: 'https://github.com/energy-ledger/energy-ledger/blob/main/README.md',
+    runbook_url: 'https://github.com/energy-ledger/energy-ledger/blob/main/docs/runbooks.md',
     kepler_group: false,
     prometheus_rule: { name: 'energy-ledger' },
   },
