@@ -33,6 +33,14 @@ export interface ServiceDeps {
   readonly now?: () => number;
   /** Called once the HTTP server listens (tests and the demo use the URL). */
   readonly onListening?: (listening: Listening, poller: Poller) => void;
+  /** Calls `tick` every `everyMs` until the returned function is called; `setInterval` unless a test drives the ticks. */
+  readonly repeat?: (everyMs: number, tick: () => void) => () => void;
+}
+
+/** {@link ServiceDeps.repeat} on the event loop's timers. */
+function repeatWithTimers(everyMs: number, tick: () => void): () => void {
+  const timer = setInterval(tick, everyMs);
+  return () => clearInterval(timer);
 }
 
 /** Prometheus' default lookback: a series with a sample this close before the origin is not new. */
@@ -134,18 +142,18 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   const listening = await listen(app, config.listen.address, { tls: config.web?.tls });
   logger.info({ url: listening.url, origin: new Date(ledger.options.origin * 1000).toISOString() }, 'listening');
   deps.onListening?.(listening, poller);
-  let refreshing: ReturnType<typeof setInterval> | undefined;
+  let stopRefreshing = (): void => undefined;
   if (intensity !== undefined) {
     // One read at a time: a read slower than the interval (a loaded Prometheus, retries) is not joined by more.
     let inFlight: Promise<void> | undefined;
     const refreshOnce = (): Promise<void> => (inFlight ??= refreshIntensity().finally(() => (inFlight = undefined)));
     await refreshOnce();
-    refreshing = setInterval(() => void refreshOnce(), config.intervalSeconds * 1000);
+    stopRefreshing = (deps.repeat ?? repeatWithTimers)(config.intervalSeconds * 1000, () => void refreshOnce());
   }
   try {
     await poller.run(signal);
   } finally {
-    clearInterval(refreshing);
+    stopRefreshing();
     await listening.close();
     logger.info('stopped');
   }
