@@ -1,4 +1,4 @@
-import type { CommandContext } from '../cli/commands.js';
+import type { CommandContext } from '../cli/context.js';
 import { packageVersion } from '../cli/version.js';
 import { hourStart } from '../core/time.js';
 import { runService } from '../service/run-service.js';

@@ -1,6 +1,5 @@
 import type { MatrixQuery } from '../carbon/query-intensity.js';
-import type { CommandContext, ReportRequest } from '../cli/commands.js';
-import { UsageError } from '../cli/usage-error.js';
+import type { CommandContext, ReportRequest } from '../cli/context.js';
 import { Ledger } from '../core/ledger/index.js';
 import { HOUR_SECONDS } from '../core/time.js';
 import { SCHEMAS } from '../core/types.js';
@@ -13,6 +12,7 @@ import { dayBoundaries } from '../calendar/zone.js';
 import { aggregateHours, fixedBoundaries, topGroups } from './aggregate.js';
 import { formatReport } from './format.js';
 import { ProgressBar } from './progress.js';
+import { ReportRequestError } from './report-request-error.js';
 import { reportWeights } from './report-weights.js';
 
 /** Samples this close before `from` give existing series their baseline; this close after `to` close the last hour. */
@@ -22,7 +22,7 @@ const EDGE_SECONDS = 300;
 export async function report(context: CommandContext & { readonly request: ReportRequest }): Promise<void> {
   const { config, logger } = context;
   const { client, source } = prometheusFromConfig(config, logger);
-  const progress = new ProgressBar(context.io.stderr, process.stderr.isTTY === true, 'reading Kepler samples');
+  const progress = new ProgressBar(context.io.stderr, context.io.stderrIsTerminal === true, 'reading Kepler samples');
   try {
     context.io.stdout(await buildReport({ context, source, prometheus: client, progress, now: Date.now() / 1000 }));
   } finally {
@@ -83,8 +83,8 @@ export async function buildReport({ context, source, prometheus, progress, now }
 }
 
 function checkRequest(request: ReportRequest): void {
-  if (request.stepSeconds % HOUR_SECONDS !== 0) throw new UsageError(`--step: must be a whole number of hours (the ledger keeps hourly totals), got ${request.stepSeconds}s`);
+  if (request.stepSeconds % HOUR_SECONDS !== 0) throw new ReportRequestError(`--step: must be a whole number of hours (the ledger keeps hourly totals), got ${request.stepSeconds}s`);
   for (const [flag, t] of [['--from', request.from], ['--to', request.to]] as const) {
-    if (t % HOUR_SECONDS !== 0) throw new UsageError(`${flag}: must be on a whole hour (UTC), got ${t}`);
+    if (t % HOUR_SECONDS !== 0) throw new ReportRequestError(`${flag}: must be on a whole hour (UTC), got ${t}`);
   }
 }
