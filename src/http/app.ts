@@ -13,7 +13,7 @@ import { hasBody, MAX_QUERY_LENGTH, queryTooLong } from './request-limits.js';
 import { sendMetrics, type HttpHandler, type MetricsBody } from './respond.js';
 import { hoursJson, namespacesJson, nodesJson } from './api-json.js';
 import { chartFromHour, HOURS_SHOWN, renderStatusPage } from './status-page.js';
-import { parseTime, TimeError } from '../core/time.js';
+import { HOUR_SECONDS, parseTime, TimeError } from '../core/time.js';
 
 export { listen, parseHostPort, ListenError, type Listening } from './listen.js';
 export { MAX_QUERY_LENGTH } from './request-limits.js';
@@ -96,7 +96,7 @@ export function createExpressApp(deps: AppDeps): Express {
     const status = deps.status();
     const snapshot = deps.snapshot();
     const from = snapshot.watermark === undefined ? undefined : chartFromHour(snapshot.watermark);
-    const hours = from === undefined ? [] : await deps.hours({ from, to: from + HOURS_SHOWN * 3600 });
+    const hours = from === undefined ? [] : await deps.hours({ from, to: from + HOURS_SHOWN * HOUR_SECONDS });
     const page = renderStatusPage({
       version: status.version,
       keplerSchemas: status.keplerSchemas ?? [],

@@ -194,7 +194,7 @@ function formatAge(seconds: number): string {
   const s = Math.round(seconds);
   if (s < 120) return `${s} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / HOUR_SECONDS).toFixed(1)} h`;
 }
 
 const STYLE = `

@@ -1,6 +1,7 @@
 import type { MatrixQuery } from '../carbon/query-intensity.js';
 import type { CommandContext, ReportRequest } from '../cli/context.js';
 import { Ledger } from '../core/ledger/index.js';
+import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
 import { HOUR_SECONDS } from '../core/time.js';
 import { SCHEMAS } from '../core/types.js';
 import { prometheusFromConfig } from '../service/prometheus-from-config.js';
@@ -16,7 +17,7 @@ import { ReportRequestError } from './report-request-error.js';
 import { reportWeights } from './report-weights.js';
 
 /** Samples this close before `from` give existing series their baseline; this close after `to` close the last hour. */
-const EDGE_SECONDS = 300;
+const EDGE_SECONDS = PROMETHEUS_LOOKBACK_SECONDS;
 
 /** `energy-ledger report`: the ledger run one-shot over a past period, straight from Prometheus. */
 export async function report(context: CommandContext & { readonly request: ReportRequest }): Promise<void> {

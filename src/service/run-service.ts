@@ -4,7 +4,8 @@ import { QueryIntensity, type MatrixQuery } from '../carbon/query-intensity.js';
 import { SelectorIntensity } from '../carbon/selector-intensity.js';
 import { ledgerCalendar } from '../calendar/ledger-calendar.js';
 import { Ledger, type LedgerOptions } from '../core/ledger/index.js';
-import { hourStart } from '../core/time.js';
+import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
+import { HOUR_SECONDS, hourStart } from '../core/time.js';
 import type { Config } from '../config/types.js';
 import { createMetricsRegistry } from '../exposition/registry.js';
 import { ServiceMetrics } from '../exposition/service-metrics.js';
@@ -43,9 +44,6 @@ function repeatWithTimers(everyMs: number, tick: () => void): () => void {
   return () => clearInterval(timer);
 }
 
-/** Prometheus' default lookback: a series with a sample this close before the origin is not new. */
-const LOOKBACK_SECONDS = 300;
-
 /**
  * The main job: backfill, then poll every interval, and serve `/metrics`, health and the JSON API
  * until `signal` aborts; then let the in-flight poll finish, close the server and resolve.
@@ -79,7 +77,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
         : undefined;
   const refreshIntensity = async (): Promise<void> => {
     try {
-      await intensity?.refresh(now(), Math.ceil(config.retentionSeconds / 3600) + 2, signal);
+      await intensity?.refresh(now(), Math.ceil(config.retentionSeconds / HOUR_SECONDS) + 2, signal);
     } catch (err) {
       if (signal.aborted) return;
       metrics.countCarbonIntensityError(err instanceof PrometheusError ? err.reason : 'bad_response');
@@ -108,7 +106,8 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     now,
     intervalSeconds: config.intervalSeconds,
     overlapSeconds: config.overlapSeconds,
-    lookbackSeconds: LOOKBACK_SECONDS,
+    // A series with a sample this close before the origin is not new.
+    lookbackSeconds: PROMETHEUS_LOOKBACK_SECONDS,
     chunkSeconds: config.prometheus.maxRangeSeconds,
     ledgerChanges: hours,
   });
