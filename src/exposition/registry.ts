@@ -22,6 +22,7 @@ import type { NamespaceBudget } from '../config/types.js';
 import { ServiceMetrics } from './service-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE } from './text-format.js';
 import { createRenderCache } from './render-cache.js';
+import { gzipMember, gzipPrefix, type GzipPrefix } from './gzip-member.js';
 
 /** prom-client default gauges named `…_total`, which promtool flags; `sum()` of their per-type twins gives them. */
 const LINTED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
@@ -65,6 +66,11 @@ export interface MetricsRegistry {
   metrics(): Promise<string>;
   /** The whole exposition as byte chunks to write in order; the large first chunk is cached per snapshot. */
   metricsChunks(): Promise<Buffer[]>;
+  /**
+   * The same exposition as one gzip member in chunks (`gzip-member.ts`): the ledger part is compressed once per
+   * snapshot, off the event loop, and cached; the small service and process part is compressed per call.
+   */
+  metricsGzipChunks(): Promise<Buffer[]>;
 }
 
 /** Builds the `/metrics` registry over a snapshot accessor. */
@@ -106,7 +112,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
   const textOptions = { namespaceLabels: options.namespaceLabels, nodeLabels: options.nodeLabels };
   const budgetText = renderBudgetText(options.budgets);
   const holdBack = options.holdBackCountersUntilBackfill ?? false;
-  let cached: { snapshot: LedgerSnapshot; counters: boolean; text: string; bytes?: Buffer } | undefined;
+  let cached: { snapshot: LedgerSnapshot; counters: boolean; text: string; bytes?: Buffer; gzip?: Promise<GzipPrefix> } | undefined;
 
   /** The ledger part, rendered once per (snapshot, whether the counters are shown). */
   const ledgerPart = () => {
@@ -134,6 +140,13 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
       const process = processBytesPart();
       const dynamic = await Promise.all(process === undefined ? [serviceRender.bytes()] : [serviceRender.bytes(), process]);
       return [part.bytes, ...dynamic];
+    },
+    async metricsGzipChunks() {
+      const part = ledgerPart();
+      part.gzip ??= gzipPrefix((part.bytes ??= Buffer.from(part.text, 'utf8')));
+      const process = processBytesPart();
+      const [ledger, ...dynamic] = await Promise.all([part.gzip, serviceRender.bytes(), ...(process === undefined ? [] : [process])]);
+      return gzipMember(ledger, Buffer.concat(dynamic));
     },
   };
 }

@@ -10,7 +10,8 @@ import type { KeplerSchemaInfo } from '../exposition/health.js';
 import type { Authorize } from './auth.js';
 import { createMetricsFastPath } from './metrics-fast-path.js';
 import { hasBody, MAX_QUERY_LENGTH, queryTooLong } from './request-limits.js';
-import { sendMetrics, type HttpHandler, type MetricsBody } from './respond.js';
+import { answerMetrics, type MetricsSource } from './metrics-answer.js';
+import type { HttpHandler } from './respond.js';
 import { hoursJson, namespacesJson, nodesJson } from './api-json.js';
 import { chartFromHour, HOURS_SHOWN, renderStatusPage } from './status-page.js';
 import { HOUR_SECONDS, parseTime, TimeError } from '../core/time.js';
@@ -42,9 +43,7 @@ export interface AppStatus {
   readonly [key: string]: unknown;
 }
 
-export interface AppDeps {
-  /** The exposition, e.g. `() => metricsRegistry.metricsChunks()`. */
-  readonly metrics: () => MetricsBody | Promise<MetricsBody>;
+export interface AppDeps extends MetricsSource {
   readonly isReady: () => boolean | Readiness;
   /** Liveness; `/healthz` is always 200 when absent. */
   readonly isHealthy?: () => boolean;
@@ -77,8 +76,8 @@ export function createExpressApp(deps: AppDeps): Express {
   app.use(guard);
   if (deps.auth !== undefined) app.use(deps.auth);
 
-  app.get('/metrics', async (_req, res) => {
-    sendMetrics(res, await deps.metrics());
+  app.get('/metrics', async (req, res) => {
+    await answerMetrics(deps, req, res);
   });
 
   app.get('/healthz', (_req, res) => {

@@ -9,12 +9,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authorize } from './auth.js';
+import { answerMetrics, type MetricsSource } from './metrics-answer.js';
 import { hasBody, queryTooLong } from './request-limits.js';
-import { sendMetrics, sendText, type HttpHandler, type MetricsBody } from './respond.js';
+import { sendText, type HttpHandler } from './respond.js';
 
 /** What the fast path needs of the app's dependencies (`AppDeps` fits). */
-export interface MetricsFastPathDeps {
-  readonly metrics: () => MetricsBody | Promise<MetricsBody>;
+export interface MetricsFastPathDeps extends MetricsSource {
   /** Called with a render failure (answered 500). */
   readonly onError?: (err: unknown, req: IncomingMessage) => void;
   /** An auth guard; without `authorize` (a middleware that only runs inside Express) there is no fast path. */
@@ -28,7 +28,7 @@ export function createMetricsFastPath(deps: MetricsFastPathDeps, fallback: HttpH
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      sendMetrics(res, await deps.metrics());
+      await answerMetrics(deps, req, res);
     } catch (err) {
       deps.onError?.(err, req);
       if (res.headersSent) return void res.destroy();

@@ -123,6 +123,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   });
   const app = createApp({
     metrics: () => registry.metricsChunks(),
+    metricsGzip: () => registry.metricsGzipChunks(),
     isReady: () => (poller.ready ? { ready: true } : { ready: false, reason: 'backfill not complete' }),
     snapshot: published,
     now,
