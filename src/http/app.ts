@@ -9,7 +9,7 @@ import type { HourRow, LedgerSnapshot } from '../core/types.js';
 import type { KeplerSchemaInfo } from '../exposition/health.js';
 import type { Authorize } from './auth.js';
 import { createMetricsFastPath } from './metrics-fast-path.js';
-import { hasBody, MAX_QUERY_LENGTH, queryTooLong } from './request-limits.js';
+import { createAdmission } from './admission.js';
 import { answerMetrics, type MetricsSource } from './metrics-answer.js';
 import type { HttpHandler } from './respond.js';
 import { hoursJson, namespacesJson, nodesJson } from './api-json.js';
@@ -73,8 +73,11 @@ export function createExpressApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(guard);
-  if (deps.auth !== undefined) app.use(deps.auth);
+  const authorize = deps.auth?.authorize;
+  const admit = createAdmission(authorize);
+  app.use((req, res, next) => void admit(req, res).then((ok) => ok && next(), next));
+  // A plain middleware without `authorize` can only guard inside Express (and keeps /metrics off the fast path).
+  if (deps.auth !== undefined && authorize === undefined) app.use(deps.auth);
 
   app.get('/metrics', async (req, res) => {
     await answerMetrics(deps, req, res);
@@ -144,24 +147,6 @@ function perSnapshot(render: (s: LedgerSnapshot) => string): (s: LedgerSnapshot)
     if (body === undefined) cache.set(s, (body = render(s)));
     return body;
   };
-}
-
-/** Only GET and HEAD, without a body, and no oversized query strings. */
-function guard(req: Request, res: Response, next: NextFunction): void {
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.status(405).set('Allow', 'GET, HEAD').type('text/plain').send('method not allowed\n');
-    return;
-  }
-  if (hasBody(req)) {
-    // The body is never read: close the connection rather than drain it.
-    res.status(413).set('Connection', 'close').type('text/plain').send('request bodies are not accepted\n');
-    return;
-  }
-  if (queryTooLong(req.url)) {
-    res.status(414).type('text/plain').send(`query string longer than ${MAX_QUERY_LENGTH} bytes\n`);
-    return;
-  }
-  next();
 }
 
 /** Validates the `/api/v1/hours` query: known keys, each at most once, times as RFC 3339 or unix seconds. */
