@@ -1,9 +1,9 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { SlowestFirstSequencer } from './test/support/slowest-first-sequencer.js';
+import { E2E_TESTS } from './test/support/suites.js';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Integration tests start real Prometheus servers; two cores only.
@@ -13,5 +13,10 @@ export default defineConfig({
     // A fresh clone has no timings: start the files that wait on real backends first, so the two-minute
     // live check does not end the run alone.
     sequence: { sequencer: SlowestFirstSequencer },
+    // `vitest run --project unit` (npm run test:unit) or `--project e2e`; `vitest run` runs both.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...E2E_TESTS] } },
+      { extends: true, test: { name: 'e2e', include: [...E2E_TESTS] } },
+    ],
   },
 });

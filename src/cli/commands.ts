@@ -1,61 +1,41 @@
 /**
- * The registry of command implementations, which other modules provide. The CLI parses flags and
- * loads the configuration, then calls the implementation registered here, imported lazily so that
- * `check-config` and `--help` load nothing heavy. A command without an implementation says
- * "not implemented yet" and exits 1.
- *
- * To wire one, add e.g. `serve: async () => (await import('../service/start.js')).serve,`.
+ * The one registry of commands. Each has its command line module (flags → exit code) and, for those that do
+ * work, the implementation that module hands over to; both are imported lazily, so that `check-config` and
+ * `--help` load nothing heavy. Adding a command is one entry here plus its two modules.
  */
-import type { Config } from '../config/types.js';
-import type { Logger } from '../log.js';
+import type { CommandImplementations } from './context.js';
 import type { CliIo } from './io.js';
 
-/** What every implementation gets. */
-export interface CommandContext {
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly io: CliIo;
-  /** Aborted on SIGINT/SIGTERM: stop, drain, resolve. */
-  readonly signal: AbortSignal;
-}
+/** A command line module: parses `args`, hands over to its implementation, resolves to the exit code. */
+export type Command = (args: readonly string[], io: CliIo, implementations: CommandImplementations) => Promise<number>;
 
-/** `serve` and `demo`: run until `signal` aborts, then resolve. Reject on a fatal runtime error (exit 1). */
-export type ServeImplementation = (context: CommandContext) => Promise<void>;
+/** Every command by name. */
+export const COMMANDS = {
+  serve: {
+    command: async () => (await import('./serve.js')).run,
+    implementation: async () => (await import('../service/serve.js')).serve,
+  },
+  report: {
+    command: async () => (await import('./report.js')).run,
+    implementation: async () => (await import('../report/report.js')).report,
+  },
+  rules: {
+    command: async () => (await import('./rules.js')).run,
+    implementation: async () => (await import('../rules/command.js')).rules,
+  },
+  demo: {
+    command: async () => (await import('./demo.js')).run,
+    implementation: async () => (await import('../demo/demo.js')).demo,
+  },
+  'check-config': {
+    command: async () => (await import('./check-config.js')).run,
+  },
+} as const satisfies Readonly<Record<string, { readonly command: () => Promise<Command>; readonly implementation?: () => Promise<unknown> }>>;
 
-/** `report` parameters, validated. Times are unix seconds; `to` > `from`. */
-export interface ReportRequest {
-  readonly from: number;
-  readonly to: number;
-  /** Period length, seconds; a whole number of minutes. */
-  readonly stepSeconds: number;
-  readonly by: 'namespace' | 'node';
-  readonly format: 'table' | 'csv' | 'json' | 'markdown';
-  /** IANA zone of calendar days (`--step 1d`, `--period`); absent: the config's `timezone`. */
-  readonly timezone?: string;
-  /** Periods are calendar days in the zone (`--step 1d`) instead of fixed `stepSeconds` from `from`. */
-  readonly days?: boolean;
-  /** Keep the N groups with the most energy, sum the rest as `other`. */
-  readonly top?: number;
-}
-
-/** `report`: write the report to `io.stdout`, then resolve. */
-export type ReportImplementation = (context: CommandContext & { readonly request: ReportRequest }) => Promise<void>;
-
-/** `rules`: write the rule files into `outDir` (created if missing), then resolve. */
-export type RulesImplementation = (context: CommandContext & { readonly outDir: string }) => Promise<void>;
-
-/** Lazily loaded implementations; a missing entry means "not implemented yet". */
-export interface CommandImplementations {
-  readonly serve?: () => Promise<ServeImplementation>;
-  readonly demo?: () => Promise<ServeImplementation>;
-  readonly report?: () => Promise<ReportImplementation>;
-  readonly rules?: () => Promise<RulesImplementation>;
-}
-
-/** The implementations the real CLI uses. */
+/** The implementations the real CLI hands over to, from {@link COMMANDS}; tests pass their own to `main`. */
 export const IMPLEMENTATIONS: CommandImplementations = {
-  serve: async () => (await import('../service/serve.js')).serve,
-  demo: async () => (await import('../demo/demo.js')).demo,
-  report: async () => (await import('../report/report.js')).report,
-  rules: async () => (await import('../rules/command.js')).rules,
+  serve: COMMANDS.serve.implementation,
+  report: COMMANDS.report.implementation,
+  rules: COMMANDS.rules.implementation,
+  demo: COMMANDS.demo.implementation,
 };

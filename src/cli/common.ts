@@ -5,7 +5,8 @@ import { ConfigError } from '../config/problem.js';
 import { loadConfigFile } from '../config/load-file.js';
 import type { Config } from '../config/types.js';
 import { createLogger } from '../log.js';
-import type { CommandContext } from './commands.js';
+import { ReportRequestError } from '../report/report-request-error.js';
+import type { CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError, usageErrorFrom } from './usage-error.js';
@@ -54,7 +55,7 @@ export async function runReporting(command: string, io: CliIo, body: () => Promi
   try {
     return await body();
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ReportRequestError) {
       io.stderr(`energy-ledger ${command}: ${error.message}\nRun 'energy-ledger ${command} --help' for usage.\n`);
       return EXIT.usage;
     }

@@ -1,5 +1,5 @@
 /** `energy-ledger demo`: `serve` on the embedded simulated cluster. */
-import { IMPLEMENTATIONS, type CommandImplementations } from './commands.js';
+import type { CommandImplementations } from './context.js';
 import { COMMON_OPTIONS, EXIT, contextFor, implementation, loadCommandConfig, parseFlags, runReporting } from './common.js';
 import type { CliIo } from './io.js';
 import { DEMO_USAGE } from './usage.js';
@@ -7,7 +7,7 @@ import { DEMO_USAGE } from './usage.js';
 const OPTIONS = { ...COMMON_OPTIONS, listen: { type: 'string' } } as const;
 
 /** Runs `demo`; resolves to the exit code once it has stopped. */
-export function run(args: readonly string[], io: CliIo, implementations: CommandImplementations = IMPLEMENTATIONS): Promise<number> {
+export function run(args: readonly string[], io: CliIo, implementations: CommandImplementations): Promise<number> {
   return runReporting('demo', io, async () => {
     const { values } = parseFlags(args, OPTIONS);
     if (values.help) {

@@ -7,6 +7,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   /** Diagnostics (problems, usage errors). Logs go to `logDestination`, not here. */
   readonly stderr: (text: string) => void;
+  /** Whether `stderr` is a terminal (progress bars are drawn only there); absent means no. */
+  readonly stderrIsTerminal?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Aborted when the process is asked to stop (SIGINT/SIGTERM); handlers are installed on first call. */
   readonly shutdownSignal: () => AbortSignal;
@@ -20,6 +22,7 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
+    stderrIsTerminal: process.stderr.isTTY === true,
     env: process.env,
     shutdownSignal: () => {
       if (controller === undefined) {

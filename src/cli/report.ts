@@ -2,7 +2,7 @@
 import { dayStart, localDate, nextDayStart, nextMonthStart, startOfDay, startOfMonth } from '../calendar/zone.js';
 import { DurationError, parseDuration } from '../core/duration.js';
 import { HOUR_SECONDS, TimeError, parseTime } from '../core/time.js';
-import { IMPLEMENTATIONS, type CommandImplementations, type ReportRequest } from './commands.js';
+import type { CommandImplementations, ReportRequest } from './context.js';
 import { COMMON_OPTIONS, EXIT, contextFor, implementation, loadCommandConfig, parseFlags, runReporting } from './common.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -142,7 +142,7 @@ export function reportRequest(values: ReportFlagValues, clock: ReportClock = { n
 }
 
 /** Runs `report`; resolves to the exit code. */
-export function run(args: readonly string[], io: CliIo, implementations: CommandImplementations = IMPLEMENTATIONS): Promise<number> {
+export function run(args: readonly string[], io: CliIo, implementations: CommandImplementations): Promise<number> {
   return runReporting('report', io, async () => {
     const { values } = parseFlags(args, OPTIONS);
     if (values.help) {

@@ -1,5 +1,5 @@
 /** `energy-ledger rules`: write the recording rules, alerts and promtool tests. */
-import { IMPLEMENTATIONS, type CommandImplementations } from './commands.js';
+import type { CommandImplementations } from './context.js';
 import { COMMON_OPTIONS, EXIT, contextFor, implementation, loadCommandConfig, parseFlags, runReporting } from './common.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -11,7 +11,7 @@ const OPTIONS = { ...COMMON_OPTIONS, out: { type: 'string' } } as const;
 export const DEFAULT_RULES_DIR = 'rules';
 
 /** Runs `rules`; resolves to the exit code. */
-export function run(args: readonly string[], io: CliIo, implementations: CommandImplementations = IMPLEMENTATIONS): Promise<number> {
+export function run(args: readonly string[], io: CliIo, implementations: CommandImplementations): Promise<number> {
   return runReporting('rules', io, async () => {
     const { values } = parseFlags(args, OPTIONS);
     if (values.help) {

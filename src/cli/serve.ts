@@ -1,5 +1,5 @@
 /** `energy-ledger serve`: load the config, then hand over to the registered service. */
-import { IMPLEMENTATIONS, type CommandImplementations } from './commands.js';
+import type { CommandImplementations } from './context.js';
 import { COMMON_OPTIONS, EXIT, contextFor, implementation, loadCommandConfig, parseFlags, runReporting } from './common.js';
 import type { CliIo } from './io.js';
 import { SERVE_USAGE } from './usage.js';
@@ -14,7 +14,7 @@ const OPTIONS = {
 } as const;
 
 /** Runs `serve`; resolves to the exit code once the service has stopped. */
-export function run(args: readonly string[], io: CliIo, implementations: CommandImplementations = IMPLEMENTATIONS): Promise<number> {
+export function run(args: readonly string[], io: CliIo, implementations: CommandImplementations): Promise<number> {
   return runReporting('serve', io, async () => {
     const { values } = parseFlags(args, OPTIONS);
     if (values.help) {

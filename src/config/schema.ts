@@ -49,7 +49,7 @@ export const DEFAULTS = {
     watermark_max_lag: '10m',
     metrics_max_series: 50000,
     carbon_intensity_error_window: '10m',
-    runbook_url: 'https://github.com/energy-ledger/energy-ledger/blob/main/README.md',
+    runbook_url: 'https://github.com/energy-ledger/energy-ledger/blob/main/docs/runbooks.md',
     kepler_group: false,
     prometheus_rule: { name: 'energy-ledger' },
   },

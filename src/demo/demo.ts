@@ -1,6 +1,6 @@
-import type { CommandContext } from '../cli/commands.js';
+import type { CommandContext } from '../cli/context.js';
 import { packageVersion } from '../cli/version.js';
-import { hourStart } from '../core/time.js';
+import { HOUR_SECONDS, hourStart } from '../core/time.js';
 import { runService } from '../service/run-service.js';
 import { generateScenario } from '../sim/index.js';
 import { SimulatedPrometheus } from '../sim/simulated-prometheus.js';
@@ -16,7 +16,7 @@ const DEMO_FUTURE_SECONDS = 2 * 86_400;
 export async function demo(context: CommandContext): Promise<void> {
   const { config, logger } = context;
   const now = (): number => Date.now() / 1000;
-  const start = hourStart(now() - config.backfillSeconds) - 3600;
+  const start = hourStart(now() - config.backfillSeconds) - HOUR_SECONDS;
   const scenario = generateScenario({
     seed: 2022,
     start,

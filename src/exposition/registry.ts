@@ -24,6 +24,7 @@ import { PROMETHEUS_CONTENT_TYPE } from './text-format.js';
 import { createRenderCache } from './render-cache.js';
 import { byteLength, countSamples } from './body-size.js';
 import { withConstantLabels } from './constant-labels.js';
+import { gzipMember, gzipPrefix, type GzipPrefix } from './gzip-member.js';
 
 /** prom-client default gauges named `…_total`, which promtool flags; `sum()` of their per-type twins gives them. */
 const LINTED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
@@ -69,6 +70,11 @@ export interface MetricsRegistry {
   metrics(): Promise<string>;
   /** The whole exposition as byte chunks to write in order; the large first chunk is cached per snapshot. */
   metricsChunks(): Promise<Buffer[]>;
+  /**
+   * The same exposition as one gzip member in chunks (`gzip-member.ts`): the ledger part is compressed once per
+   * snapshot, off the event loop, and cached; the small service and process part is compressed per call.
+   */
+  metricsGzipChunks(): Promise<Buffer[]>;
 }
 
 /** Builds the `/metrics` registry over a snapshot accessor. */
@@ -112,7 +118,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
   const holdBack = options.holdBackCountersUntilBackfill ?? false;
   const constant = options.constantLabels ?? '';
   const labelled = (text: string): string => withConstantLabels(text, constant);
-  let cached: { snapshot: LedgerSnapshot; counters: boolean; text: string; bytes?: Buffer } | undefined;
+  let cached: { snapshot: LedgerSnapshot; counters: boolean; text: string; bytes?: Buffer; gzip?: Promise<GzipPrefix> } | undefined;
 
   /** The ledger part, rendered once per (snapshot, whether the counters are shown). */
   const ledgerPart = () => {
@@ -128,6 +134,13 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
     return cached;
   };
 
+  /** The service and process parts as bytes, with the constant labels (e.g. `shard`) when configured. */
+  const dynamicChunks = async (): Promise<Buffer[]> => {
+    const process = processBytesPart();
+    const dynamic = await Promise.all(process === undefined ? [serviceRender.bytes()] : [serviceRender.bytes(), process]);
+    return constant === '' ? dynamic : dynamic.map((b) => Buffer.from(labelled(b.toString('utf8')), 'utf8'));
+  };
+
   return {
     registry,
     service,
@@ -140,9 +153,13 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
     async metricsChunks() {
       const part = ledgerPart();
       part.bytes ??= Buffer.from(part.text, 'utf8');
-      const process = processBytesPart();
-      const dynamic = await Promise.all(process === undefined ? [serviceRender.bytes()] : [serviceRender.bytes(), process]);
-      return [part.bytes, ...(constant === '' ? dynamic : dynamic.map((b) => Buffer.from(labelled(b.toString('utf8')), 'utf8')))];
+      return [part.bytes, ...(await dynamicChunks())];
+    },
+    async metricsGzipChunks() {
+      const part = ledgerPart();
+      part.gzip ??= gzipPrefix((part.bytes ??= Buffer.from(part.text, 'utf8')));
+      const [ledger, dynamic] = await Promise.all([part.gzip, dynamicChunks()]);
+      return gzipMember(ledger, Buffer.concat(dynamic));
     },
   };
 }

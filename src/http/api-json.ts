@@ -1,6 +1,6 @@
 /** JSON bodies of the read-only API (`/api/v1/...`), built from a snapshot or hour rows. */
 import type { GroupEnergy, HourRow, LedgerSnapshot } from '../core/types.js';
-import { formatRfc3339Utc as formatTime } from '../core/time.js';
+import { formatRfc3339Utc as formatTime, HOUR_SECONDS } from '../core/time.js';
 
 /** One group (namespace or node) as the API shows it. */
 export interface GroupJson {
@@ -50,11 +50,11 @@ export function hoursJson(snapshot: LedgerSnapshot, rows: readonly HourRow[]) {
     label_names: snapshot.namespaceLabels,
     hours: rows.map((r) => ({
       start: formatTime(r.hourStart),
-      end: formatTime(r.hourStart + 3600),
+      end: formatTime(r.hourStart + HOUR_SECONDS),
       start_unix: r.hourStart,
       labels: labelObject(snapshot.namespaceLabels, r.labels),
       joules: r.joules,
-      watt_hours: r.joules / 3600,
+      watt_hours: r.joules / HOUR_SECONDS,
     })),
   };
 }

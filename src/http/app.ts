@@ -9,11 +9,12 @@ import type { HourRow, LedgerSnapshot } from '../core/types.js';
 import type { KeplerSchemaInfo } from '../exposition/health.js';
 import type { Authorize } from './auth.js';
 import { createMetricsFastPath } from './metrics-fast-path.js';
-import { hasBody, MAX_QUERY_LENGTH, queryTooLong } from './request-limits.js';
-import { sendMetrics, type HttpHandler, type MetricsBody } from './respond.js';
+import { createAdmission } from './admission.js';
+import { answerMetrics, type MetricsSource } from './metrics-answer.js';
+import type { HttpHandler } from './respond.js';
 import { hoursJson, namespacesJson, nodesJson } from './api-json.js';
 import { chartFromHour, HOURS_SHOWN, renderStatusPage } from './status-page.js';
-import { parseTime, TimeError } from '../core/time.js';
+import { HOUR_SECONDS, parseTime, TimeError } from '../core/time.js';
 
 export { listen, parseHostPort, ListenError, type Listening } from './listen.js';
 export { MAX_QUERY_LENGTH } from './request-limits.js';
@@ -42,9 +43,7 @@ export interface AppStatus {
   readonly [key: string]: unknown;
 }
 
-export interface AppDeps {
-  /** The exposition, e.g. `() => metricsRegistry.metricsChunks()`. */
-  readonly metrics: () => MetricsBody | Promise<MetricsBody>;
+export interface AppDeps extends MetricsSource {
   readonly isReady: () => boolean | Readiness;
   /** Liveness; `/healthz` is always 200 when absent. */
   readonly isHealthy?: () => boolean;
@@ -74,11 +73,14 @@ export function createExpressApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(guard);
-  if (deps.auth !== undefined) app.use(deps.auth);
+  const authorize = deps.auth?.authorize;
+  const admit = createAdmission(authorize);
+  app.use((req, res, next) => void admit(req, res).then((ok) => ok && next(), next));
+  // A plain middleware without `authorize` can only guard inside Express (and keeps /metrics off the fast path).
+  if (deps.auth !== undefined && authorize === undefined) app.use(deps.auth);
 
-  app.get('/metrics', async (_req, res) => {
-    sendMetrics(res, await deps.metrics());
+  app.get('/metrics', async (req, res) => {
+    await answerMetrics(deps, req, res);
   });
 
   app.get('/healthz', (_req, res) => {
@@ -96,7 +98,7 @@ export function createExpressApp(deps: AppDeps): Express {
     const status = deps.status();
     const snapshot = deps.snapshot();
     const from = snapshot.watermark === undefined ? undefined : chartFromHour(snapshot.watermark);
-    const hours = from === undefined ? [] : await deps.hours({ from, to: from + HOURS_SHOWN * 3600 });
+    const hours = from === undefined ? [] : await deps.hours({ from, to: from + HOURS_SHOWN * HOUR_SECONDS });
     const page = renderStatusPage({
       version: status.version,
       keplerSchemas: status.keplerSchemas ?? [],
@@ -145,24 +147,6 @@ function perSnapshot(render: (s: LedgerSnapshot) => string): (s: LedgerSnapshot)
     if (body === undefined) cache.set(s, (body = render(s)));
     return body;
   };
-}
-
-/** Only GET and HEAD, without a body, and no oversized query strings. */
-function guard(req: Request, res: Response, next: NextFunction): void {
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.status(405).set('Allow', 'GET, HEAD').type('text/plain').send('method not allowed\n');
-    return;
-  }
-  if (hasBody(req)) {
-    // The body is never read: close the connection rather than drain it.
-    res.status(413).set('Connection', 'close').type('text/plain').send('request bodies are not accepted\n');
-    return;
-  }
-  if (queryTooLong(req.url)) {
-    res.status(414).type('text/plain').send(`query string longer than ${MAX_QUERY_LENGTH} bytes\n`);
-    return;
-  }
-  next();
 }
 
 /** Validates the `/api/v1/hours` query: known keys, each at most once, times as RFC 3339 or unix seconds. */

@@ -4,7 +4,8 @@
  * script, no external resource) so it works offline and behind any proxy; it reloads itself.
  */
 import { parseDuration } from '../core/duration.js';
-import { formatRfc3339Utc as formatTime, HOUR_SECONDS, hourStart } from '../core/time.js';
+import { hourStartOf } from '../core/ledger/index.js';
+import { formatRfc3339Utc as formatTime, HOUR_SECONDS } from '../core/time.js';
 import type { GroupEnergy, HourRow, LedgerSnapshot } from '../core/types.js';
 import type { KeplerSchemaInfo } from '../exposition/health.js';
 
@@ -39,9 +40,12 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-/** First hour start (unix seconds) of the charts for a watermark: the 24 hours ending with its hour. */
+/**
+ * First hour start (unix seconds) of the charts for a watermark: the 24 hours ending with its hour, which is
+ * the ledger's hour `(a, a + 3600]` holding it (a watermark exactly on the hour ends the hour before).
+ */
 export function chartFromHour(watermark: number): number {
-  return hourStart(watermark) - (HOURS_SHOWN - 1) * HOUR_SECONDS;
+  return hourStartOf(watermark) - (HOURS_SHOWN - 1) * HOUR_SECONDS;
 }
 
 /** The window the page reads power from and its length: `5m` if configured, else the shortest. */
@@ -190,7 +194,7 @@ function formatAge(seconds: number): string {
   const s = Math.round(seconds);
   if (s < 120) return `${s} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / HOUR_SECONDS).toFixed(1)} h`;
 }
 
 const STYLE = `

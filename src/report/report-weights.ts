@@ -14,7 +14,7 @@ import type { SampleSource } from '../source/sample-source.js';
 import type { WeightedColumns } from './format.js';
 
 /** Hours read before the report's first hour, so that its first hours without samples take the last value before it. */
-const LOOKBACK_SECONDS = 24 * HOUR_SECONDS;
+const INTENSITY_LOOKBACK_SECONDS = 24 * HOUR_SECONDS;
 /** Longest range of one `intensity_query` subquery (a month of 1-minute steps in one query would be ~44,000 evaluations). */
 const QUERY_CHUNK_SECONDS = 24 * HOUR_SECONDS;
 
@@ -56,7 +56,7 @@ export async function reportWeights(deps: ReportWeightsDeps): Promise<ReportWeig
   const carbon = weights.find((w) => w.name === CARBON_GRAMS);
   if (intensity !== undefined && carbon !== undefined && Number.isNaN(carbon.perWattHour(deps.from))) {
     const { intensitySelector: selector, intensityQuery: query } = config.carbon ?? {};
-    logger.warn({ ...(selector !== undefined ? { selector } : { query }), from: deps.from - LOOKBACK_SECONDS, to: deps.to }, 'no grid carbon intensity in the report\'s hours: carbon_grams is left empty');
+    logger.warn({ ...(selector !== undefined ? { selector } : { query }), from: deps.from - INTENSITY_LOOKBACK_SECONDS, to: deps.to }, 'no grid carbon intensity in the report\'s hours: carbon_grams is left empty');
   }
   return {
     weights,
@@ -84,7 +84,7 @@ function memoized(weight: HourWeight): HourWeight {
 async function readIntensity({ config, source, prometheus, from, to, now, signal }: ReportWeightsDeps): Promise<IntensityReader | undefined> {
   const { intensitySelector: selector, intensityQuery: query, queryStepSeconds } = config.carbon ?? {};
   if (selector === undefined && query === undefined) return undefined;
-  const start = from - LOOKBACK_SECONDS;
+  const start = from - INTENSITY_LOOKBACK_SECONDS;
   const end = Math.min(to, now);
   // refresh(t, hours) reads (hour start of t − hours, t]: `hours` reaching back to `start`.
   const hoursTo = (t: number): number => (Math.floor(t / HOUR_SECONDS) * HOUR_SECONDS - start) / HOUR_SECONDS;

@@ -1,7 +1,7 @@
 import type { MatrixQuery } from '../carbon/query-intensity.js';
-import type { CommandContext, ReportRequest } from '../cli/commands.js';
-import { UsageError } from '../cli/usage-error.js';
+import type { CommandContext, ReportRequest } from '../cli/context.js';
 import { Ledger } from '../core/ledger/index.js';
+import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
 import { formatRfc3339Utc, HOUR_SECONDS } from '../core/time.js';
 import { SCHEMAS } from '../core/types.js';
 import { cannotReachMessage } from '../prometheus/cannot-reach.js';
@@ -15,16 +15,17 @@ import { aggregateHours, fixedBoundaries, topGroups, type ReportRow } from './ag
 import { missingSpans, SampleCoverage } from './coverage.js';
 import { formatReport } from './format.js';
 import { ProgressBar } from './progress.js';
+import { ReportRequestError } from './report-request-error.js';
 import { reportWeights } from './report-weights.js';
 
 /** Samples this close before `from` give existing series their baseline; this close after `to` close the last hour. */
-const EDGE_SECONDS = 300;
+const EDGE_SECONDS = PROMETHEUS_LOOKBACK_SECONDS;
 
 /** `energy-ledger report`: the ledger run one-shot over a past period, straight from Prometheus. */
 export async function report(context: CommandContext & { readonly request: ReportRequest }): Promise<void> {
   const { config, logger } = context;
   const { client, source } = prometheusFromConfig(config, logger);
-  const progress = new ProgressBar(context.io.stderr, process.stderr.isTTY === true, 'reading Kepler samples');
+  const progress = new ProgressBar(context.io.stderr, context.io.stderrIsTerminal === true, 'reading Kepler samples');
   try {
     context.io.stdout(await buildReport({ context, source, prometheus: client, progress, now: Date.now() / 1000 }));
   } catch (error) {
@@ -121,8 +122,8 @@ function missingDataNotice(missing: readonly { from: number; to: number }[], jso
 
 /** The CLI checks what the user typed (see `cli/report.ts`); this catches other callers and `--period` in a zone off whole UTC hours. */
 function checkRequest(request: ReportRequest): void {
-  if (request.stepSeconds % HOUR_SECONDS !== 0) throw new UsageError(`--step: must be a whole number of hours (the ledger keeps hourly totals), got ${request.stepSeconds}s`);
+  if (request.stepSeconds % HOUR_SECONDS !== 0) throw new ReportRequestError(`--step: must be a whole number of hours (the ledger keeps hourly totals), got ${request.stepSeconds}s`);
   for (const [edge, t] of [['starts', request.from], ['ends', request.to]] as const) {
-    if (t % HOUR_SECONDS !== 0) throw new UsageError(`the report period ${edge} at ${formatRfc3339Utc(t)}, not on a whole UTC hour (the ledger keeps UTC hours)`);
+    if (t % HOUR_SECONDS !== 0) throw new ReportRequestError(`the report period ${edge} at ${formatRfc3339Utc(t)}, not on a whole UTC hour (the ledger keeps UTC hours)`);
   }
 }

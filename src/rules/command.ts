@@ -1,7 +1,7 @@
 /** The `energy-ledger rules` implementation: generate and write the files. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CommandContext } from '../cli/commands.js';
+import type { CommandContext } from '../cli/context.js';
 import { RULE_FILES, generateRuleFiles } from './generate.js';
 
 /** Failure to write a generated file. */

@@ -61,5 +61,5 @@ export const ALERTS = {
 export const LABEL_KEPLER_SCHEMA = 'kepler_schema';
 export const LABEL_COMPONENT = 'component';
 
-/** The README anchor of an alert's runbook section (GitHub lowercases headings). */
+/** The anchor of an alert's section in docs/runbooks.md (GitHub lowercases headings). */
 export const runbookAnchor = (alert: string): string => alert.toLowerCase();

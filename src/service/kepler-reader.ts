@@ -9,6 +9,7 @@ import {
   type ClassifyOptions,
   type QuerySpec,
 } from '../core/schema/index.js';
+import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
 import type { RawSeries, SchemaId, SeriesSamples } from '../core/types.js';
 import { inSlices } from '../source/in-slices.js';
 import type { SampleSource } from '../source/sample-source.js';
@@ -30,7 +31,7 @@ export interface KeplerReaderOptions {
 }
 
 /** How far back build-info series are looked for (Prometheus' default lookback). */
-const BUILD_INFO_LOOKBACK_SECONDS = 300;
+const BUILD_INFO_LOOKBACK_SECONDS = PROMETHEUS_LOOKBACK_SECONDS;
 
 /**
  * Reads Kepler series from a sample source and turns them into ledger input: it detects which

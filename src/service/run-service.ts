@@ -4,7 +4,8 @@ import { QueryIntensity, type MatrixQuery } from '../carbon/query-intensity.js';
 import { SelectorIntensity } from '../carbon/selector-intensity.js';
 import { ledgerCalendar } from '../calendar/ledger-calendar.js';
 import { Ledger, type LedgerOptions } from '../core/ledger/index.js';
-import { hourStart } from '../core/time.js';
+import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
+import { HOUR_SECONDS, hourStart } from '../core/time.js';
 import type { Config } from '../config/types.js';
 import { createMetricsRegistry } from '../exposition/registry.js';
 import { ServiceMetrics } from '../exposition/service-metrics.js';
@@ -34,10 +35,15 @@ export interface ServiceDeps {
   readonly now?: () => number;
   /** Called once the HTTP server listens (tests and the demo use the URL). */
   readonly onListening?: (listening: Listening, poller: Poller) => void;
+  /** Calls `tick` every `everyMs` until the returned function is called; `setInterval` unless a test drives the ticks. */
+  readonly repeat?: (everyMs: number, tick: () => void) => () => void;
 }
 
-/** Prometheus' default lookback: a series with a sample this close before the origin is not new. */
-const LOOKBACK_SECONDS = 300;
+/** {@link ServiceDeps.repeat} on the event loop's timers. */
+function repeatWithTimers(everyMs: number, tick: () => void): () => void {
+  const timer = setInterval(tick, everyMs);
+  return () => clearInterval(timer);
+}
 
 /**
  * The main job: backfill, then poll every interval, and serve `/metrics`, health and the JSON API
@@ -72,7 +78,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
         : undefined;
   const refreshIntensity = async (): Promise<void> => {
     try {
-      await intensity?.refresh(now(), Math.ceil(config.retentionSeconds / 3600) + 2, signal);
+      await intensity?.refresh(now(), Math.ceil(config.retentionSeconds / HOUR_SECONDS) + 2, signal);
     } catch (err) {
       if (signal.aborted) return;
       metrics.countCarbonIntensityError(err instanceof PrometheusError ? err.reason : 'bad_response');
@@ -104,7 +110,8 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     intervalSeconds: config.intervalSeconds,
     overlapSeconds: config.overlapSeconds,
     adaptiveOverlap: config.adaptiveOverlap ?? true,
-    lookbackSeconds: LOOKBACK_SECONDS,
+    // A series with a sample this close before the origin is not new.
+    lookbackSeconds: PROMETHEUS_LOOKBACK_SECONDS,
     chunkSeconds: config.prometheus.maxRangeSeconds,
     ledgerChanges: hours,
   });
@@ -121,6 +128,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   });
   const app = createApp({
     metrics: () => registry.metricsChunks(),
+    metricsGzip: () => registry.metricsGzipChunks(),
     isReady: () => (poller.ready ? { ready: true } : { ready: false, reason: 'backfill not complete' }),
     snapshot: published,
     now,
@@ -139,18 +147,18 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   const listening = await listen(app, config.listen.address, { tls: config.web?.tls });
   logger.info({ url: listening.url, origin: new Date(ledger.options.origin * 1000).toISOString() }, 'listening');
   deps.onListening?.(listening, poller);
-  let refreshing: ReturnType<typeof setInterval> | undefined;
+  let stopRefreshing = (): void => undefined;
   if (intensity !== undefined) {
     // One read at a time: a read slower than the interval (a loaded Prometheus, retries) is not joined by more.
     let inFlight: Promise<void> | undefined;
     const refreshOnce = (): Promise<void> => (inFlight ??= refreshIntensity().finally(() => (inFlight = undefined)));
     await refreshOnce();
-    refreshing = setInterval(() => void refreshOnce(), config.intervalSeconds * 1000);
+    stopRefreshing = (deps.repeat ?? repeatWithTimers)(config.intervalSeconds * 1000, () => void refreshOnce());
   }
   try {
     await poller.run(signal);
   } finally {
-    clearInterval(refreshing);
+    stopRefreshing();
     await listening.close();
     logger.info('stopped');
   }

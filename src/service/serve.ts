@@ -1,4 +1,4 @@
-import type { CommandContext } from '../cli/commands.js';
+import type { CommandContext } from '../cli/context.js';
 import { packageVersion } from '../cli/version.js';
 import { prometheusFromConfig } from './prometheus-from-config.js';
 import { runService } from './run-service.js';

@@ -1,3 +1,4 @@
+import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
 import type { RawSeries } from '../core/types.js';
 import type { RangeRequest, SampleSource } from '../source/sample-source.js';
 import type { Labels } from './families.js';
@@ -13,8 +14,6 @@ export interface SimulatedPrometheusOptions {
 
 const CHUNK_SECONDS = 3600;
 const MAX_CACHED_CHUNKS = 512;
-/** Prometheus' default lookback: an instant query sees series with a sample in the last 5 minutes. */
-const LOOKBACK_SECONDS = 300;
 
 const chunkKey = (metric: string, h: number): string => `${metric}@${h}`;
 
@@ -74,7 +73,7 @@ export class SimulatedPrometheus implements SampleSource {
   async presentMetricNames(names: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
     signal?.throwIfAborted();
     const now = Math.min(this.options.now?.() ?? this.scenario.end, this.scenario.end);
-    const stored = collectStored(this.scenario, specsNamed(this.scenario, names), now - LOOKBACK_SECONDS, now);
+    const stored = collectStored(this.scenario, specsNamed(this.scenario, names), now - PROMETHEUS_LOOKBACK_SECONDS, now);
     return new Set([...stored].filter(([, series]) => series.length > 0).map(([name]) => name));
   }
 

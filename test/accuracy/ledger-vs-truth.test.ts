@@ -92,7 +92,7 @@ const expected = (h: HourComparison): number => h.truth - h.unobservable;
 const pct = (x: number): string => `${(x * 100).toFixed(3)} %`;
 const longLived = (r: Run): HourComparison[] => r.namespaces.filter((h) => onlyLongLivedPods(r.scenario, h.group, h.hourStart));
 
-/** The errors the README quotes: one markdown table per schema. */
+/** The errors docs/accuracy.md quotes: one markdown table per schema. */
 function table(r: Run): string {
   const s = r.scenario;
   const long = longLived(r);

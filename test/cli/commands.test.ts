@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandContext, CommandImplementations, ReportRequest } from '../../src/cli/commands.js';
+import type { CommandContext, CommandImplementations, ReportRequest } from '../../src/cli/context.js';
+import { COMMANDS, IMPLEMENTATIONS } from '../../src/cli/commands.js';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../support/memory-io.js';
 
@@ -113,5 +114,37 @@ describe('commands hand a validated config to the registered implementation', ()
     const { io, stderr } = memoryIo();
     expect(await main(['serve', 'now'], io, {})).toBe(2);
     expect(stderr()).toBe("energy-ledger serve: unexpected argument now\nRun 'energy-ledger serve --help' for usage.\n");
+  });
+
+  it.each([
+    [['--from', '1800', '--to', '7200'], '--from: must be on a whole hour (UTC), got 1800'],
+    [['--from', '0', '--to', '7200', '--step', '30m'], '--step: must be a whole number of hours (the ledger keeps hourly totals), got 1800s'],
+  ])('the real report rejects %j before reading anything, with exit 2 naming the flag', async (args, message) => {
+    const { io, stdout, stderr } = memoryIo();
+    expect(await main(['report', '--prometheus-url', 'http://127.0.0.1:9', ...args], io)).toBe(2);
+    expect(stdout()).toBe('');
+    expect(stderr()).toBe(`energy-ledger report: ${message}\nRun 'energy-ledger report --help' for usage.\n`);
+  });
+});
+
+describe('the command registry', () => {
+  it('lists every command once, and the implementations main hands over to are those of the registry', async () => {
+    expect(Object.keys(COMMANDS).sort()).toEqual(['check-config', 'demo', 'report', 'rules', 'serve']);
+    expect(IMPLEMENTATIONS).toEqual({
+      serve: COMMANDS.serve.implementation,
+      report: COMMANDS.report.implementation,
+      rules: COMMANDS.rules.implementation,
+      demo: COMMANDS.demo.implementation,
+    });
+    expect(typeof (await COMMANDS.rules.implementation())).toBe('function');
+  });
+
+  it('says which command was meant for a misspelt one, and treats inherited names as unknown', async () => {
+    const typo = memoryIo();
+    expect(await main(['rulez'], typo.io, {})).toBe(2);
+    expect(typo.stderr()).toContain('unknown command "rulez" (did you mean rules?)');
+    const inherited = memoryIo();
+    expect(await main(['toString'], inherited.io, {})).toBe(2);
+    expect(inherited.stderr()).toContain('unknown command "toString"');
   });
 });

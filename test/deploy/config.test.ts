@@ -47,7 +47,7 @@ describe('the energy-ledger ConfigMap', () => {
     expect(deployment).toContain('"/etc/energy-ledger/config.yaml"');
   });
 
-  it('keeps the 1 h and 24 h windows the dashboard and the README queries use', () => {
+  it('keeps the 1 h and 24 h windows the dashboard and docs/deploy.md query', () => {
     expect(load().windows.map((w) => w.label)).toEqual(expect.arrayContaining(['1h', '24h']));
   });
 });

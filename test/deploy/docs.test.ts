@@ -1,4 +1,4 @@
-/** docs/deploy.md (the README's deploy section) stays true to the tree and the metrics. */
+/** docs/deploy.md stays true to the tree and the metrics. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

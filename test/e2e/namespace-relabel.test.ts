@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReportRequest } from '../../src/cli/commands.js';
+import type { ReportRequest } from '../../src/cli/context.js';
 import { loadConfig } from '../../src/config/index.js';
 import { HOUR_SECONDS, hourStart } from '../../src/core/time.js';
 import { createLogger } from '../../src/log.js';

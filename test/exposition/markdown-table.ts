@@ -1,4 +1,4 @@
-/** Reads the metrics table out of markdown (docs/metrics-table.md, README.md). */
+/** Reads the metrics table out of markdown (docs/metrics-table.md). */
 
 export interface Row {
   names: string[];

@@ -55,6 +55,19 @@ describe('renderStatusPage', () => {
     expect(html).toContain('3 Wh</span>');
   });
 
+  it('ends the chart with the ledger\'s hour (a, a + 1 h] that holds the watermark, also when the watermark is exactly on the hour', () => {
+    expect(chartFromHour(H + 1)).toBe(H - 23 * 3600);
+    expect(chartFromHour(H)).toBe(H - 24 * 3600);
+    // The watermark at H: the hour (H − 1 h, H] is complete and is the last bar; nothing is drawn after it.
+    const hours: HourRow[] = [{ hourStart: H - 3600, labels: ['big'], joules: 3600 }];
+    const html = renderStatusPage(input({ hours, snapshot: snapshotOf([group('big', 2)], { watermark: H }), now: H + 30, lastPollSuccess: H + 25 }));
+    const svg = /<svg class="hours"[\s\S]*?<\/svg>/.exec(html)![0];
+    const heights = [...svg.matchAll(/<rect class="bar[^"]*" x="[\d.]+" y="[\d.]+" width="\d+" height="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(heights).toHaveLength(24);
+    expect(heights[23]).toBeGreaterThan(0);
+    expect(heights.slice(0, 23).every((h) => h === 0)).toBe(true);
+  });
+
   it('shows the health: last poll with its age, watermark lag, schema; stale when the lag is long', () => {
     const html = renderStatusPage(input());
     expect(html).toContain('<dd id="lag">30 s</dd>');

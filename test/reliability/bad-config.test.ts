@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CommandImplementations } from '../../src/cli/commands.js';
+import type { CommandImplementations } from '../../src/cli/context.js';
 import { configFiles, rejectionOf } from '../support/config-rejection.js';
 
 const files = configFiles('bad-config');

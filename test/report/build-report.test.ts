@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandContext, ReportRequest } from '../../src/cli/commands.js';
+import type { CommandContext, ReportRequest } from '../../src/cli/context.js';
 import { reportRequest } from '../../src/cli/report.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';

@@ -26,6 +26,13 @@ async function energyAlerts(prometheus: RunningBackend): Promise<Alert[]> {
   return body.data.alerts.filter((a) => (a.labels.alertname ?? '').startsWith('EnergyLedger'));
 }
 
+/** When each rule group was last evaluated, ms since the epoch, by group name. */
+async function lastEvaluations(prometheus: RunningBackend): Promise<Map<string, number>> {
+  const response = await fetch(`${prometheus.url}/api/v1/rules`);
+  const body = (await response.json()) as { data: { groups: { name: string; lastEvaluation: string }[] } };
+  return new Map(body.data.groups.map((g) => [g.name, Date.parse(g.lastEvaluation)]));
+}
+
 /**
  * The simulated cluster runs this many seconds ahead of the wall clock, so that its current hour is at
  * least 10 minutes from either end: the previous hour cannot roll over during the test. Prometheus
@@ -129,8 +136,10 @@ describe('generated rules in a real Prometheus scraping energy-ledger fed by the
       return alerts.find((a) => a.labels.alertname === ALERTS.hourlyEnergyHigh && a.state === 'firing') ? alerts : undefined;
     }, 45_000, 500);
     expect(hourly.filter((a) => a.labels.alertname === ALERTS.hourlyEnergyHigh).map((a) => a.labels.namespace)).toEqual([hot]);
-    // A few more evaluations: still that one alert, and no other energy alert pending or firing.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // Three more evaluations of every group (1 s apart): still that one alert, and no other energy alert pending or firing.
+    const seen = await lastEvaluations(prometheus);
+    expect(seen.size).toBeGreaterThan(1);
+    await waitFor(async () => [...(await lastEvaluations(prometheus))].every(([group, at]) => at >= (seen.get(group) ?? Infinity) + 3000), 30_000, 250);
     const settled = await energyAlerts(prometheus);
     expect(settled.map((a) => [a.labels.alertname, a.labels.namespace, a.state])).toEqual([[ALERTS.hourlyEnergyHigh, hot, 'firing']]);
 

@@ -47,7 +47,7 @@ describe('generated rules', () => {
     for (const r of [...records, ...alerts]) expect(r.expr).not.toMatch(/\[[^\]]*:[^\]]*\]/);
   });
 
-  it('give every alert a prefixed CamelCase name, a severity, a summary, a templated description and a README runbook anchor', () => {
+  it('give every alert a prefixed CamelCase name, a severity, a summary, a templated description and a runbook anchor', () => {
     const { alerts } = rulesOf(RICH);
     expect(new Set(alerts.map((a) => a.alert))).toEqual(new Set(Object.values(ALERTS)));
     for (const a of alerts) {

@@ -7,6 +7,7 @@ import { KeplerReader } from '../../src/service/kepler-reader.js';
 import type { LedgerChangeHooks } from '../../src/service/published-hours.js';
 import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
 import { testPoller } from '../support/test-poller.js';
+import { waitFor } from '../support/wait-for.js';
 
 const ORIGIN = 1_800_000_000; // a whole hour
 const STEP = 60;
@@ -131,8 +132,7 @@ describe('KeplerReader.detect with two schemas (mid-upgrade)', () => {
     source.behave = (r) => (r.selector.includes('build_info') ? 'hang' : 'answer');
     const caller = new AbortController();
     const detecting = reader(source, 'auto').detect(ORIGIN, caller.signal);
-    await sleep(20);
-    expect(source.inFlight).toBe(2);
+    await waitFor(() => source.inFlight === 2, 5_000, 1); // both version reads started
     caller.abort();
     await expect(detecting).rejects.toThrow(/aborted/);
     expect(source.inFlight).toBe(0);

@@ -44,18 +44,36 @@ describe('grid intensity refreshes of a running service', () => {
     });
     const source = new SlowIntensitySource(new SimulatedPrometheus(scenario, { now: () => NOW }));
     const controller = new AbortController();
-    const running = runService({ config, logger: createLogger({ level: 'silent' }), source, version: 'test', now: () => NOW }, controller.signal);
+    // The refresh interval, driven by hand: `tick()` is one interval elapsing.
+    const ticks: (() => void)[] = [];
+    let stopped = false;
+    const repeat = (everyMs: number, tick: () => void) => {
+      expect(everyMs).toBe(100);
+      ticks.push(tick);
+      return () => void (stopped = true);
+    };
+    const tick = () => ticks.forEach((t) => t());
+    const running = runService({ config, logger: createLogger({ level: 'silent' }), source, version: 'test', now: () => NOW, repeat }, controller.signal);
     try {
+      await waitFor(() => ticks.length === 1, 10_000, 10); // the first read is done and the interval set
+      expect(source.started).toHaveLength(1);
+      tick();
       await waitFor(() => source.started.length === 2, 10_000, 10);
       // Ten intervals with the second read held: no third read starts meanwhile.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      for (let i = 0; i < 10; i++) tick();
+      await new Promise(setImmediate); // what the ticks started has reached the source
       expect(source.started).toHaveLength(2);
       source.releaseAll();
-      await waitFor(() => source.started.length >= 3, 10_000, 10);
+      // Once the held read is done, the next interval starts a read again.
+      await waitFor(() => {
+        tick();
+        return source.started.length === 3;
+      }, 10_000, 10);
     } finally {
       controller.abort();
       await running;
-      source.releaseAll(); // a read the interval started before it was cleared
+      source.releaseAll();
     }
+    expect(stopped).toBe(true);
   }, 30_000);
 });

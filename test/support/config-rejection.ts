@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect } from 'vitest';
-import type { CommandImplementations } from '../../src/cli/commands.js';
+import type { CommandImplementations } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
 import { ConfigError, loadConfig, type ConfigInputs } from '../../src/config/index.js';
 import { memoryIo } from './memory-io.js';

@@ -1,7 +1,7 @@
 /**
  * The status page at `/` in a real browser: Debian's headless Chromium driven by playwright-core,
  * against the service running on the simulated cluster (as `energy-ledger demo` does). Saves the
- * screenshot the README shows to `docs/status-page.png`.
+ * screenshot docs/status-and-idle.md shows to `docs/status-page.png`.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -133,7 +133,7 @@ describe('status page in headless Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('refreshes itself and saves the screenshot for the README', async () => {
+  it('refreshes itself and saves the screenshot for docs/status-and-idle.md', async () => {
     expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toMatch(/^\d+$/);
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
     const png = await page.screenshot({ path: SCREENSHOT, fullPage: true });

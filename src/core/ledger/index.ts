@@ -1,7 +1,7 @@
 /**
  * The pure accounting ledger: exact, reset-aware, batching-independent energy per group.
  *
- * Choices beyond CONTRACT.md (see each file for the details):
+ * Choices beyond the semantics in docs/accounting.md (see each file for the details):
  * - Energy is booked as integer microjoules with telescoping rounding (`book-interval.ts`); hours sum
  *   exactly to the accepted deltas. Totals are a separate two-limb integer accumulator, not evicted
  *   with the buckets, so they are monotonic and exact past 2^53 µJ; buckets and hours are exact up to 2^53 µJ

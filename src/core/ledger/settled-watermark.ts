@@ -1,8 +1,10 @@
+import { PROMETHEUS_LOOKBACK_SECONDS } from '../lookback.js';
+
 /**
  * How long a node may stay silent before the settled watermark stops waiting for it: Prometheus'
  * default lookback, longer than any sane scrape interval and than a Kepler restart.
  */
-export const NODE_SILENCE_SECONDS = 300;
+export const NODE_SILENCE_SECONDS = PROMETHEUS_LOOKBACK_SECONDS;
 
 /**
  * The newest time up to which every active node has reported. Nodes are scraped at different moments

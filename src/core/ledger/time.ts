@@ -3,8 +3,9 @@
  * an instant exactly on a boundary belongs to the interval that ends there.
  */
 
-/** Seconds in an hour. */
-export const HOUR_SECONDS = 3600;
+import { HOUR_SECONDS } from '../time.js';
+
+export { HOUR_SECONDS };
 
 /** Index `k` of the bucket `(k·width, (k+1)·width]` that contains instant `t`. */
 export function bucketIndexOf(t: number, width: number): number {

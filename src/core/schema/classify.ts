@@ -25,7 +25,7 @@ export interface ClassifyOptions {
 export const DEFAULT_MODES: readonly string[] = ['dynamic', 'idle'];
 export const DEFAULT_SAMPLE_PERIOD_SECONDS = 3;
 
-/** The contract's defaults: package + DRAM + GPU, both modes, 3 s, grouped by namespace. */
+/** The documented defaults (docs/configuration.md): package + DRAM + GPU, both modes, 3 s, grouped by namespace. */
 export const DEFAULT_CLASSIFY_OPTIONS: ClassifyOptions = {
   components: ['package', 'dram', 'gpu'],
   modes: DEFAULT_MODES,
