@@ -117,8 +117,8 @@ describe('commands hand a validated config to the registered implementation', ()
   });
 
   it.each([
-    [['--from', '1800', '--to', '7200'], '--from: must be on a whole hour (UTC), got 1800'],
-    [['--from', '0', '--to', '7200', '--step', '30m'], '--step: must be a whole number of hours (the ledger keeps hourly totals), got 1800s'],
+    [['--from', '1800', '--to', '7200'], '--from must be on a whole hour (UTC); got "1800"'],
+    [['--from', '0', '--to', '7200', '--step', '30m'], '--step must be a whole number of hours (the ledger keeps hourly totals); got "30m"'],
   ])('the real report rejects %j before reading anything, with exit 2 naming the flag', async (args, message) => {
     const { io, stdout, stderr } = memoryIo();
     expect(await main(['report', '--prometheus-url', 'http://127.0.0.1:9', ...args], io)).toBe(2);
