@@ -28,6 +28,19 @@ describe('the Node.js runtime', () => {
     expect(semver.satisfies('20.20.2', engines())).toBe(false);
   });
 
+  it('runs every locked package on the pinned Node, so `npm ci` there warns EBADENGINE for none', () => {
+    const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { engines?: { node?: string } | string[] }> };
+    const refusing = (version: string) =>
+      Object.entries(lock.packages).flatMap(([name, p]) => {
+        const range = Array.isArray(p.engines) ? undefined : p.engines?.node;
+        return range !== undefined && semver.validRange(range) !== null && !semver.satisfies(version, range) ? [`${name || 'energy-ledger'} ${range}`] : [];
+      });
+    expect(refusing(pinned())).toEqual([]);
+    // Node 20 would be refused by energy-ledger itself and by several dependencies (so the check can fail).
+    expect(refusing('20.20.2')).toContain(`energy-ledger ${engines()}`);
+    expect(refusing('20.20.2').length).toBeGreaterThan(1);
+  });
+
   it('pins one Node version that engines accepts, and the Dockerfile runs the same version', () => {
     expect(pinned()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(semver.satisfies(pinned(), engines())).toBe(true);
