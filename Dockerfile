@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1
-# energy-ledger: build with TypeScript, run on Node 22 with production dependencies only, as a non-root user.
+# energy-ledger: build with TypeScript, run on Node 24 LTS with production dependencies only, as a non-root user.
 #   docker build -t energy-ledger:0.1.0 --build-arg VERSION=0.1.0 --build-arg REVISION=$(git rev-parse HEAD) .
 #   docker run --rm -p 9464:9464 energy-ledger:0.1.0 serve --prometheus-url http://prometheus:9090
 
-# Pinned by version; bump deliberately (and the base.name label below follows it).
-ARG NODE_IMAGE=node:22.23.3-bookworm-slim
+# Pinned by version: the Node of .node-version (test/platform/node-runtime.test.ts keeps them equal); bump
+# deliberately (and the base.name label below follows it).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # 1. Compile src/ to dist/ (needs the dev dependencies: TypeScript).
 FROM ${NODE_IMAGE} AS build
@@ -44,5 +45,10 @@ COPY package.json ./
 # A numeric user, so Kubernetes can verify runAsNonRoot; the files stay root-owned and read-only to it.
 USER 65532:65532
 EXPOSE 9464
+# For `docker run` (Kubernetes ignores it and probes /healthz itself): GET /healthz on the port of
+# ENERGY_LEDGER_LISTEN (default 9464), with Node's own fetch, as the image has no curl. A listener moved by
+# --listen or served over TLS (web.tls_server_config) needs `docker run --health-cmd …` or --no-healthcheck.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=1m --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.ENERGY_LEDGER_LISTEN ?? ':9464').split(':').pop() + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "/app/dist/cli.js"]
 CMD ["serve"]

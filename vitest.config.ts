@@ -8,7 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Integration tests start real Prometheus servers; two cores only.
     maxConcurrency: 4,
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    maxWorkers: 2,
     pool: 'forks',
     // A fresh clone has no timings: start the files that wait on real backends first, so the two-minute
     // live check does not end the run alone.

@@ -4,12 +4,12 @@
 # prints the queries that answer "how much energy did flux-system use in the last hour, in Wh?" and
 # "…per node?". Ctrl-C stops the port-forwards; `kind delete cluster --name energy-ledger` removes it all.
 #
-# Needs: docker, kind >= 0.24 (enforces NetworkPolicy), kubectl, flux >= 2.6, curl, node.
+# Needs: docker on an amd64 host, kind >= 0.28, kubectl, flux >= 2.7, curl, node (see KIND_MIN, FLUX_MIN).
 # Flux deploys what is pushed: REPO_URL and BRANCH (default: origin and the current branch) must hold
 # deploy/ as you want it. Environment:
 #   CLUSTER_NAME (energy-ledger)  REPO_URL (origin, as https)  BRANCH (current branch)
 #   KIND_NODE_IMAGE (kind's default)  PROMETHEUS_PORT (9090)  LEDGER_PORT (9464)  GRAFANA_PORT (3000)
-#   WAIT_TIMEOUT (20m)
+#   WAIT_TIMEOUT (20m)  ALLOW_NON_AMD64 (unset; 1 = start anyway on an arm64 host, with your own Kepler image)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,6 +22,15 @@ GRAFANA_PORT=${GRAFANA_PORT:-3000}
 WAIT_TIMEOUT=${WAIT_TIMEOUT:-20m}
 # The Flux Kustomizations of deploy/clusters/kind, in dependency order.
 KUSTOMIZATIONS=(infra-monitoring infra-kepler apps)
+# Oldest versions that work; test/deploy/start-cluster.test.ts derives both from deploy/ and fails when
+# they drift. Flux 2.7: both HelmReleases set install/upgrade `strategy: RetryOnFailure`, which arrived
+# in helm-controller API v1.4.0 (Flux 2.7). kind 0.28: the first whose default node image is Kubernetes
+# 1.33, which current Flux's `flux check --pre` requires; kind <= 0.27 also bundles network policies that
+# block kubelet probes (kind#3875) where a policy admits only Prometheus, as Kepler's and the app's do.
+FLUX_MIN=v2.7.0
+KIND_MIN=v0.28.0
+# Kepler's image (quay.io/sustainable_computing_io/kepler) is built for linux/amd64 only.
+KEPLER_ARCH=amd64
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 die() { printf 'start-cluster: %s\n' "$*" >&2; exit 1; }
@@ -38,10 +47,36 @@ check_tools() {
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed"
   done
   local kind_version flux_version
-  kind_version=$(kind version | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -n 1)
-  version_at_least "$kind_version" v0.24.0 || die "kind $kind_version is too old: v0.24.0 or later enforces NetworkPolicy"
-  flux_version=$(flux version --client | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -n 1)
-  version_at_least "$flux_version" v2.6.0 || die "flux $flux_version is too old: v2.6.0 or later serves OCIRepository v1"
+  kind_version=$(kind version | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -n 1) || die "could not read the version of kind (kind version)"
+  version_at_least "$kind_version" "$KIND_MIN" ||
+    die "kind $kind_version is too old: $KIND_MIN or later runs Kubernetes 1.33 (which Flux needs) and lets kubelet probes through NetworkPolicies"
+  flux_version=$(flux version --client | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -n 1) || die "could not read the version of flux (flux version --client)"
+  version_at_least "$flux_version" "$FLUX_MIN" ||
+    die "flux $flux_version is too old: $FLUX_MIN or later knows the HelmRelease upgrade strategy RetryOnFailure that deploy/ uses"
+}
+
+# The CPU architecture of the Docker engine that runs the kind node (amd64, arm64), or of this host.
+docker_arch() {
+  local arch
+  arch=$(docker version --format '{{.Server.Arch}}' 2>/dev/null) || arch=""
+  [ -n "$arch" ] || arch=$(uname -m)
+  case $arch in
+    x86_64) arch=amd64 ;;
+    aarch64) arch=arm64 ;;
+  esac
+  printf '%s\n' "$arch"
+}
+
+# Kepler has no arm64 image: on Apple Silicon its DaemonSet never pulls, infra-kepler is never Ready and
+# Flux never applies energy-ledger. Say so before creating anything.
+check_arch() {
+  local arch=$1
+  [ "$arch" = "$KEPLER_ARCH" ] && return 0
+  printf 'start-cluster: Docker runs %s here, but Kepler'"'"'s image is built for linux/%s only.\n' "$arch" "$KEPLER_ARCH" >&2
+  printf '  Its DaemonSet would never start, so infra-kepler would never be Ready and energy-ledger never deployed.\n' >&2
+  printf '  Use an amd64 machine (or VM), or set ALLOW_NON_AMD64=1 if deploy/infrastructure/kepler points at a Kepler image built for %s.\n' "$arch" >&2
+  [ "${ALLOW_NON_AMD64:-}" = 1 ] || exit 1
+  printf 'start-cluster: warning: ALLOW_NON_AMD64=1: starting anyway\n' >&2
 }
 
 # The Git URL Flux clones: REPO_URL, or origin with git@host:owner/repo rewritten to https.
@@ -78,7 +113,16 @@ load_image() {
   image="energy-ledger:$version"
   log "building $image"
   docker build --tag "$image" --build-arg "VERSION=$version" --build-arg "REVISION=$(git rev-parse HEAD)" .
-  kind load docker-image "$image" --name "$CLUSTER_NAME"
+  if ! kind load docker-image "$image" --name "$CLUSTER_NAME"; then
+    # Under Docker's containerd image store (the default since Docker 29) this fails with "content digest
+    # … not found" (kind#3795): save one platform of the image to an archive and load that instead.
+    log "kind load docker-image failed: loading $image as a single-platform archive instead (kind#3795)"
+    local archive
+    archive=$(mktemp "${TMPDIR:-/tmp}/energy-ledger-image.XXXXXX")
+    docker image save --platform "linux/$ARCH" --output "$archive" "$image" || { rm -f "$archive"; die "docker image save $image failed"; }
+    kind load image-archive "$archive" --name "$CLUSTER_NAME" || { rm -f "$archive"; die "kind load image-archive failed for $image"; }
+    rm -f "$archive"
+  fi
 }
 
 install_flux() {
@@ -186,6 +230,8 @@ TEXT
 
 main() {
   check_tools
+  ARCH=$(docker_arch)
+  check_arch "$ARCH"
   local url branch
   url=$(repo_url)
   branch=${BRANCH:-$(git rev-parse --abbrev-ref HEAD)}

@@ -4,7 +4,7 @@
  */
 import { METRICS } from '../exposition/names.js';
 import { ACCOUNTING_ROWS } from './accounting-rows.js';
-import { layout, DATASOURCE, type Panel, type RowSpec } from './panels.js';
+import { layout, DATASOURCE, DATASOURCE_VARIABLE, type Panel, type RowSpec } from './panels.js';
 import { dedup, hourly, HOURLY_NOTE, NS, power, UNATTRIBUTED_NOTE } from './queries.js';
 
 /** Grafana's uid of the dashboard (stable across imports). */
@@ -203,6 +203,20 @@ export function buildDashboard(): Dashboard {
     time: { from: 'now-24h', to: 'now' },
     templating: {
       list: [
+        // Any Prometheus datasource, the default one first: the JSON imports into any Grafana.
+        {
+          type: 'datasource',
+          name: DATASOURCE_VARIABLE,
+          label: 'Data source',
+          query: 'prometheus',
+          current: { selected: false, text: 'default', value: 'default' },
+          regex: '',
+          refresh: 1,
+          hide: 0,
+          includeAll: false,
+          multi: false,
+          options: [],
+        },
         {
           type: 'query',
           name: 'namespace',

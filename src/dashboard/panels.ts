@@ -1,11 +1,14 @@
 /**
  * Small builders for the Grafana JSON model (schema 39, Grafana 10/11): panels, targets and layout.
- * Only what the energy-ledger dashboard uses; every panel reads the datasource uid `prometheus`,
- * which kube-prometheus-stack's Grafana provisions.
+ * Only what the energy-ledger dashboard uses; every panel reads the Prometheus datasource picked in the
+ * dashboard's `datasource` variable, as the dashboards of kube-prometheus-stack and Kepler do.
  */
 
-/** The datasource every panel and variable uses. */
-export const DATASOURCE = { type: 'prometheus', uid: 'prometheus' } as const;
+/** Name of the dashboard variable that picks the Prometheus datasource. */
+export const DATASOURCE_VARIABLE = 'datasource';
+
+/** The datasource every panel, target and query variable uses: whichever the variable holds. */
+export const DATASOURCE = { type: 'prometheus', uid: `\${${DATASOURCE_VARIABLE}}` } as const;
 
 /** One PromQL query of a panel. */
 export interface Target {

@@ -19,16 +19,28 @@ import { APP_DIR, ROOT } from './tree.js';
 const RULES_FILE = path.join(ROOT, 'rules', 'energy-ledger.rules.yaml');
 const committed = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
+interface Datasource {
+  type: string;
+  uid: string;
+}
 interface Panel {
   id: number;
   type: string;
   title: string;
   description?: string;
   gridPos: { x: number; y: number; w: number; h: number };
-  targets?: { expr: string }[];
+  datasource?: Datasource;
+  targets?: { expr: string; datasource?: Datasource }[];
   panels?: Panel[];
 }
-const dashboard = () => JSON.parse(committed(DASHBOARD_OUTPUTS.json)) as { panels: Panel[]; templating: { list: { definition?: string }[] } };
+interface Variable {
+  type: string;
+  name: string;
+  query?: unknown;
+  definition?: string;
+  datasource?: Datasource;
+}
+const dashboard = () => JSON.parse(committed(DASHBOARD_OUTPUTS.json)) as { uid: string; panels: Panel[]; templating: { list: Variable[] } };
 const panels = (list: Panel[]): Panel[] => list.flatMap((p) => [p, ...panels(p.panels ?? [])]);
 const queries = () => [
   ...panels(dashboard().panels).flatMap((p) => (p.targets ?? []).map((t) => ({ where: p.title, expr: t.expr }))),
@@ -59,6 +71,23 @@ describe('the committed dashboard', () => {
     const configMap = parse(committed(DASHBOARD_OUTPUTS.configMap)) as { metadata: { labels: Record<string, string> }; data: Record<string, string> };
     expect(configMap.metadata.labels.grafana_dashboard).toBe('1');
     expect(Object.values(configMap.data).map((json) => JSON.parse(json))).toEqual([dashboard()]);
+  });
+
+  it('picks its Prometheus in a `datasource` variable, which every panel, target and query variable reads', () => {
+    const variables = dashboard().templating.list;
+    const picker = variables.filter((v) => v.name === 'datasource');
+    expect(picker).toEqual([expect.objectContaining({ type: 'datasource', query: 'prometheus' })]);
+    const reads = { type: 'prometheus', uid: '${datasource}' };
+    const users = panels(dashboard().panels).filter((p) => p.type !== 'row');
+    expect(users.length).toBeGreaterThanOrEqual(10);
+    for (const p of users) {
+      expect(p.datasource, p.title).toEqual(reads);
+      for (const t of p.targets ?? []) expect(t.datasource, p.title).toEqual(reads);
+    }
+    for (const v of variables.filter((v) => v.type === 'query')) expect(v.datasource, v.name).toEqual(reads);
+    // No datasource is named by a uid that only one Grafana has.
+    const uids = [...committed(DASHBOARD_OUTPUTS.json).matchAll(/"uid": "([^"]*)"/g)].map((m) => m[1]);
+    expect(new Set(uids.filter((uid) => uid !== dashboard().uid))).toEqual(new Set(['${datasource}']));
   });
 
   it('has the panels the issue asks for', () => {

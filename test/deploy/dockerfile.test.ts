@@ -1,7 +1,14 @@
-/** The Dockerfile: multi-stage, Node 22 (pinned) at run time, production dependencies only, non-root, OCI labels. */
+/**
+ * The Dockerfile: multi-stage, Node 24 LTS (pinned) at run time, production dependencies only, non-root,
+ * OCI labels, and a HEALTHCHECK whose command runs here against real HTTP servers.
+ */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeServer, type FakeServer } from '../support/fake-server.js';
+import { freePort } from '../support/free-port.js';
 import { ROOT } from './tree.js';
 
 const dockerfile = () => readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
@@ -26,8 +33,8 @@ const stages = () => {
 const nodeImage = () => /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile())?.[1];
 
 describe('Dockerfile', () => {
-  it('pins the Node 22 bookworm-slim image by its full version', () => {
-    expect(nodeImage()).toMatch(/^node:22\.\d+\.\d+-bookworm-slim$/);
+  it('pins the Node 24 bookworm-slim image by its full version', () => {
+    expect(nodeImage()).toMatch(/^node:24\.\d+\.\d+-bookworm-slim$/);
     for (const [name, lines] of stages()) expect(lines[0], name).toMatch(/^FROM \$\{NODE_IMAGE\} AS \w+$/);
   });
 
@@ -73,5 +80,55 @@ describe('Dockerfile', () => {
       .filter((l) => l.startsWith('COPY ') && !l.includes('--from='))
       .flatMap((l) => l.split(/\s+/).slice(1, -1));
     for (const file of copied) expect(lines, file).toContain(`!${file}`);
+  });
+
+  describe('HEALTHCHECK', () => {
+    const healthcheck = () => ([...stages().values()].at(-1) ?? []).filter((l) => l.startsWith('HEALTHCHECK '));
+    /** The exec-form command of the runtime stage's HEALTHCHECK. */
+    const command = () => JSON.parse(/ CMD (\[.*\])$/.exec(healthcheck()[0] ?? '')?.[1] ?? 'null') as string[];
+    let up: FakeServer;
+    let down: FakeServer;
+    beforeAll(async () => {
+      up = await startFakeServer((req, res) => void res.writeHead(req.url === '/healthz' ? 200 : 404).end('ok\n'));
+      down = await startFakeServer((_req, res) => void res.writeHead(503).end('unhealthy\n'));
+    });
+    afterAll(async () => {
+      await up?.close();
+      await down?.close();
+    });
+    /** Runs the command as Docker would, with `node` being this Node, and returns its exit code. */
+    const check = async (listen: string | undefined) => {
+      const [node, ...args] = command();
+      expect(node).toBe('node');
+      const env = { ...process.env, ENERGY_LEDGER_LISTEN: listen };
+      if (listen === undefined) delete env.ENERGY_LEDGER_LISTEN;
+      try {
+        await promisify(execFile)(process.execPath, args, { env, timeout: 20_000 });
+        return 0;
+      } catch (error) {
+        return (error as { code: number }).code;
+      }
+    };
+
+    it('checks the runtime stage every 30 s with a timeout and a start period, in exec form with node (no shell, no curl)', () => {
+      expect(healthcheck()).toHaveLength(1);
+      expect(healthcheck()[0]).toMatch(/^HEALTHCHECK --interval=30s --timeout=\d+s --start-period=\w+ --retries=\d+ +CMD \[/);
+      expect(command().slice(0, 2)).toEqual(['node', '-e']);
+    });
+
+    it('passes when /healthz on the ENERGY_LEDGER_LISTEN port answers 200', async () => {
+      expect(await check(`0.0.0.0:${up.port}`)).toBe(0);
+      expect(await check(`[::]:${up.port}`)).toBe(0);
+    });
+
+    it('fails on a 503, and when nothing listens', async () => {
+      expect(await check(`0.0.0.0:${down.port}`)).toBe(1);
+      expect(await check(`0.0.0.0:${await freePort()}`)).toBe(1);
+    });
+
+    it('asks port 9464, the service default, when ENERGY_LEDGER_LISTEN is unset', () => {
+      expect(command()[2]).toContain("process.env.ENERGY_LEDGER_LISTEN ?? ':9464'");
+      expect(instructions()).toContain('EXPOSE 9464');
+    });
   });
 });

@@ -31,6 +31,16 @@ describe('docs/deploy.md', () => {
     expect(doc()).toContain(`Kepler chart ${tag('kepler')}, image v${tag('kepler')}`);
   });
 
+  it('states the kind and Flux versions scripts/start-cluster.sh requires', () => {
+    const script = readFileSync(path.join(ROOT, 'scripts', 'start-cluster.sh'), 'utf8');
+    const min = (name: string) => new RegExp(`^${name}=(v[\\d.]+)$`, 'm').exec(script)?.[1];
+    expect(min('KIND_MIN')).toMatch(/^v\d/);
+    expect(doc()).toContain(`kind](https://kind.sigs.k8s.io) ${min('KIND_MIN')} or later`);
+    expect(doc()).toContain(`**kind ${min('KIND_MIN')}**`);
+    expect(doc()).toContain(`flux CLI](https://fluxcd.io/flux/installation/#install-the-flux-cli) ${min('FLUX_MIN')} or later`);
+    expect(doc()).toContain(`**Flux ${min('FLUX_MIN')}**`);
+  });
+
   it('names the Flux Kustomizations of the kind cluster', () => {
     for (const ks of loadCluster(path.join(DEPLOY, 'clusters', 'kind')).kustomizations) expect(doc()).toContain(`\`${ks.metadata.name}\``);
   });

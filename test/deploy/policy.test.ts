@@ -55,6 +55,15 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
   Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
 const packageVersion = () => (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+$/;
+/** Multipliers of Kubernetes quantity suffixes, and of Prometheus size units (powers of 2). */
+const UNITS: Record<string, number> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30 };
+/** A Kubernetes quantity (`100m`, `128Mi`) or Prometheus size (`8GB`) as a number. */
+function quantity(text: string | undefined): number {
+  const m = /^(\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(text ?? '');
+  const unit = UNITS[m?.[2] ?? 'none'];
+  if (m === null || unit === undefined) throw new Error(`not a quantity: ${text}`);
+  return Number(m[1]) * unit;
+}
 
 describe('Flux APIs', () => {
   it('uses only source v1, kustomize v1, helm v2 (and notification v1) in every YAML file under deploy/', () => {
@@ -143,6 +152,21 @@ describe.each(clusters().map((c) => [c.name, c]))('cluster %s', (_name, cluster)
     const kepler = one(objects, 'HelmRelease', 'kepler').spec as { values: { image: { tag: string } } };
     const chart = one(objects, 'OCIRepository', 'kepler').spec as { ref: { tag: string } };
     expect(kepler.values.image.tag).toBe(`v${chart.ref.tag}`);
+  });
+
+  it("gives Kepler's DaemonSet CPU and memory requests and limits, each request within its limit", () => {
+    const kepler = one(
+      cluster.objects.map((o) => o.object),
+      'HelmRelease',
+      'kepler',
+    ).spec as { values: { daemonset?: { resources?: Container['resources'] } } };
+    const resources = kepler.values.daemonset?.resources;
+    expect(Object.keys(resources?.requests ?? {}).sort()).toEqual(['cpu', 'memory']);
+    expect(Object.keys(resources?.limits ?? {}).sort()).toEqual(['cpu', 'memory']);
+    for (const key of ['cpu', 'memory']) {
+      expect(quantity(resources?.requests?.[key]), key).toBeGreaterThan(0);
+      expect(quantity(resources?.requests?.[key]), key).toBeLessThanOrEqual(quantity(resources?.limits?.[key]));
+    }
   });
 
   it('pins every container image to a version (energy-ledger to the package version)', () => {
@@ -275,6 +299,19 @@ describe('kube-prometheus-stack picks up what the app ships', () => {
     expect(sidecar.searchNamespace).toBe('ALL');
     const dashboards = app().filter((o: K8sObject) => o.kind === 'ConfigMap' && o.metadata.labels?.[sidecar.label] === sidecar.labelValue);
     expect(dashboards.map((d) => d.metadata.name)).toEqual(['energy-ledger-dashboard']);
+  });
+
+  it('keeps the Prometheus TSDB on a PersistentVolumeClaim that its size-based retention fits in', () => {
+    const spec = values().prometheus?.prometheusSpec as {
+      retentionSize?: string;
+      storageSpec?: { volumeClaimTemplate?: { spec?: { accessModes?: string[]; resources?: { requests?: { storage?: string } } } } };
+    };
+    const claim = spec.storageSpec?.volumeClaimTemplate?.spec;
+    expect(claim?.accessModes).toEqual(['ReadWriteOnce']);
+    const storage = quantity(claim?.resources?.requests?.storage);
+    expect(storage).toBeGreaterThanOrEqual(2 ** 30);
+    expect(quantity(spec.retentionSize)).toBeLessThan(storage);
+    expect(() => quantity('ten gigs')).toThrow('not a quantity');
   });
 
   it('keeps more history than the app backfills on start', () => {
