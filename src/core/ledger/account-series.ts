@@ -2,6 +2,8 @@ import type { SeriesSamples } from '../types.js';
 import { bookInterval } from './book-interval.js';
 import type { FirstGaugeSamples } from './first-gauge-samples.js';
 import type { ResolvedLedgerOptions } from './options.js';
+import { decideProcessSumDrop } from './process-exit.js';
+import type { ResetCauses } from './reset-causes.js';
 import type { SeriesTable } from './series-table.js';
 import { bucketIndexOf } from './time.js';
 
@@ -41,6 +43,8 @@ export const READ_BACK_NOISE = 1e-9;
  * the series afresh: a baseline at or before the origin, otherwise energy counted from 0 (a counter's
  * value; a gauge's over the interval since its node's previous scrape, booked at the end of the batch
  * by `firsts`, see `first-gauge-samples.ts`).
+ * A counter that drops is a reset (its new value counts from 0, and `causes` tells why) unless the
+ * series sums running processes and the drop is a process exit (see `process-exit.ts`).
  */
 export function accountSeries(
   table: SeriesTable,
@@ -51,6 +55,7 @@ export function accountSeries(
   watermark: number,
   stale: number,
   firsts: FirstGaugeSamples,
+  causes: ResetCauses,
 ): number {
   const { descriptor, timestamps, values } = series;
   const n = timestamps.length;
@@ -71,6 +76,8 @@ export function accountSeries(
   let cursor = table.cursor[slot]!;
   let prevTime = table.prevTime[slot]!;
   let prevValue = table.prevValue[slot]!;
+  let prevPower = table.prevPower[slot]!;
+  const power = descriptor.dropsOnProcessExit === true ? series.power : undefined;
   let batchMax = -Infinity;
 
   for (let i = 0; i < n; i++) {
@@ -127,6 +134,12 @@ export function accountSeries(
       if (d < 0) {
         counts.resets++;
         d = v;
+        const drop = power === undefined ? undefined : decideProcessSumDrop(prevTime, prevPower, t, v, power[i]!);
+        if (drop?.processExit === true) {
+          causes.count('gpu_process_exit');
+          d = drop.amount;
+        } else if (descriptor.scope === 'node') causes.nodeReset(descriptor.node, t);
+        else causes.seriesReset(descriptor.node, prevTime, t);
       }
       const joules = d * toJoules;
       if (joules / (t - prevTime) > maxWatts) counts.implausible++;
@@ -142,9 +155,11 @@ export function accountSeries(
     }
     prevTime = t;
     prevValue = v;
+    if (power !== undefined) prevPower = power[i]!;
   }
   table.cursor[slot] = cursor;
   table.prevTime[slot] = prevTime;
   table.prevValue[slot] = prevValue;
+  table.prevPower[slot] = prevPower;
   return watermark;
 }

@@ -5,6 +5,7 @@ import { FirstGaugeSamples } from './first-gauge-samples.js';
 import { groupKeyOf, newNamespaceGroups } from './cardinality.js';
 import { GroupAccount } from './group-account.js';
 import { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
+import { ResetCauses } from './reset-causes.js';
 import { SeriesTable } from './series-table.js';
 import { SettledWatermark } from './settled-watermark.js';
 import { bucketIndexOf, HOUR_SECONDS, hourStartOf } from './time.js';
@@ -44,6 +45,7 @@ export class Ledger {
   private wm = -Infinity;
   private readonly nodes = new SettledWatermark();
   private readonly firsts = new FirstGaugeSamples();
+  private readonly causes = new ResetCauses();
   private readonly totals_ = { samples: 0, resets: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
 
   constructor(options: LedgerOptions) {
@@ -82,8 +84,9 @@ export class Ledger {
     for (const s of items) {
       const slot = this.series.slotOf(s.descriptor.key) ?? this.series.add(s.descriptor.key, this.groupFor(s));
       if (s.descriptor.kind === 'gauge') this.firsts.observe(s.descriptor.node, s.timestamps);
-      const newest = accountSeries(this.series, slot, s, this.options, counts, -Infinity, start, this.firsts);
+      const newest = accountSeries(this.series, slot, s, this.options, counts, -Infinity, start, this.firsts, this.causes);
       if (newest > watermark) watermark = newest;
+      if (s.descriptor.scope === 'node') this.causes.nodeRead(s.descriptor.node, newest);
       this.nodes.observe(s.descriptor.node, newest);
       if (++n === seriesPerStep) {
         n = 0;
@@ -92,6 +95,7 @@ export class Ledger {
     }
     this.firsts.settle(this.options.origin, this.options.bucketSeconds, this.options.seriesTtlSeconds, watermark);
     this.wm = this.nodes.settle();
+    this.causes.settle(watermark, this.options.seriesTtlSeconds);
     if (watermark > -Infinity) this.evict(watermark);
     const t = this.totals_;
     t.samples += counts.accepted;
@@ -127,6 +131,7 @@ export class Ledger {
       samples: t.samples,
       rejected: { implausible: t.implausible, out_of_order: t.outOfOrder, malformed: t.malformed },
       resets: t.resets,
+      resetsByCause: this.causes.byCause(),
       series: this.series.size,
     };
   }
