@@ -21,12 +21,6 @@ export interface QuerySpec {
 const REGEX_META = /[\\^$.|?*+()[\]{}]/g;
 const escapeRegex = (v: string): string => v.replace(REGEX_META, '\\$&');
 
-/** `label="a"` for one value, `label=~"a|b"` for several (values regex-escaped). */
-function anyOf(label: string, values: readonly string[]): string {
-  if (values.length === 1) return `${label}=${quote(values[0] as string)}`;
-  return `${label}=~${quote(values.map(escapeRegex).join('|'))}`;
-}
-
 /** `label!="a"` for one value, `label!~"a|b"` for several (values regex-escaped). */
 function noneOf(label: string, values: readonly string[]): string {
   if (values.length === 1) return `${label}!=${quote(values[0] as string)}`;
