@@ -9,6 +9,7 @@ export function classifyOptions(config: Config): ClassifyOptions {
     modes: config.kepler.modes,
     samplePeriodSeconds: config.kepler.samplePeriodSeconds,
     groupBy: config.groupBy,
+    ...(config.kepler.zones === undefined ? {} : { zones: config.kepler.zones }),
   };
 }
 
