@@ -6,6 +6,7 @@ import { PrometheusError } from '../prometheus/errors.js';
 import { DetectionSchedule } from './detection-schedule.js';
 import { FirstScrapeBaseline } from './first-scrape-baseline.js';
 import { ingestInSteps } from './ingest-in-steps.js';
+import { zoneHint } from '../core/schema/zones.js';
 import type { KeplerReader } from './kepler-reader.js';
 import type { LedgerChangeHooks } from './published-hours.js';
 
@@ -46,6 +47,8 @@ export class Poller {
   private readEnd: number | undefined;
   private backfilled = false;
   private overflowing = false;
+  /** Unknown zones already logged (each is logged once). */
+  private readonly zonesLogged = new Set<string>();
   private readonly baseline: FirstScrapeBaseline;
   private readonly schedule: DetectionSchedule;
   /** Clock and schemas of the latest successful detection: a schema found by a later one was absent until then. */
@@ -126,6 +129,7 @@ export class Poller {
       }
       this.publish();
       this.reportOverflow();
+      this.reportIgnored();
       this.readBackFrom = undefined;
       // No schema yet, or one whose series are gone: detect again on the next poll.
       this.schedule.pollEnded(reader.activeSchemas.length === 0 || reader.schemasWithoutSeries.length > 0);
@@ -177,6 +181,18 @@ export class Poller {
   private publish(): void {
     this.snapshotValue = buildSnapshot(this.options.ledger, this.options.labels, this.options.weights);
     this.options.ledgerChanges?.published();
+  }
+
+  /** Publishes the series left out on purpose and logs each unknown zone once, with the config line that maps it. */
+  private reportIgnored(): void {
+    const { reader, metrics, logger } = this.options;
+    const zones = reader.unknownZones;
+    metrics.setSeriesIgnored(reader.ignored, zones);
+    for (const zone of zones) {
+      if (this.zonesLogged.has(zone)) continue;
+      this.zonesLogged.add(zone);
+      logger.warn({ zone, config: zoneHint(zone) }, `Kepler zone '${zone}' is not in kepler.zones and is not accounted; map it, e.g. ${zoneHint(zone)}`);
+    }
   }
 
   /** Publishes the namespace overflow gauge and logs when the cap starts or stops folding namespaces. */
