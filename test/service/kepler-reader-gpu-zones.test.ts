@@ -40,7 +40,7 @@ describe('KeplerReader with GPU power and zones', () => {
     const samples = await reader.read(0, 100);
     const gpu = samples.find((s) => s.descriptor.component === 'gpu');
     expect(gpu?.descriptor.dropsOnProcessExit).toBe(true);
-    expect([...(gpu?.power ?? [])]).toEqual([3, 3, 1.5]);
+    expect(Array.from(gpu?.power ?? [])).toEqual([3, 3, 1.5]);
     expect(samples.find((s) => s.descriptor.component === 'package')?.power).toBeUndefined();
   });
 
@@ -63,7 +63,7 @@ describe('KeplerReader with GPU power and zones', () => {
   it('toSamples matches power gauges too', () => {
     const reader = new KeplerReader({ source: sourceOf([]), schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
     const gpu = reader.toSamples(series).find((s) => s.descriptor.component === 'gpu');
-    expect([...(gpu?.power ?? [])]).toEqual([3, 3, 1.5]);
+    expect(Array.from(gpu?.power ?? [])).toEqual([3, 3, 1.5]);
   });
 });
 
@@ -71,7 +71,7 @@ describe('attachPower', () => {
   it('leaves NaN where the gauge has no sample (Kepler exports it only above 0 W)', () => {
     const descriptor = { key: 'k', schema: 'v0.10+', scope: 'namespace', kind: 'counter', toJoules: 1, group: ['ml'], node: 'n', component: 'gpu', dropsOnProcessExit: true } as const;
     const [s] = attachPower([{ descriptor, timestamps: [1, 2, 3], values: [1, 2, 3] }], [{ key: 'k', timestamps: [1, 3], values: [5, 7] }]);
-    expect([...(s?.power ?? [])]).toEqual([5, NaN, 7]);
+    expect(Array.from(s?.power ?? [])).toEqual([5, NaN, 7]);
     const [none] = attachPower([{ descriptor, timestamps: [1], values: [1] }], []);
     expect(none?.power).toBeUndefined();
   });
