@@ -45,7 +45,8 @@ const BUILD_INFO_LOOKBACK_SECONDS = 300;
 export class KeplerReader {
   private readonly classifier: Classifier;
   private readonly explain: (raw: RawSeries) => IgnoredSeries | undefined;
-  private ignoredCounts: Readonly<Partial<Record<IgnoreReason, number>>> = {};
+  /** Series left out on purpose since the last {@link takeIgnored}, by reason, as label strings. */
+  private ignoredSeries = new Map<IgnoreReason, Set<string>>();
   private readonly unknown = new Set<string>();
   private schemas: readonly SchemaId[] = [];
   private queries: readonly QuerySpec[] = [];
@@ -67,9 +68,15 @@ export class KeplerReader {
     return this.withoutSeries;
   }
 
-  /** Series of the latest {@link read} left out on purpose, by reason (e.g. `unknown_zone`). */
-  get ignored(): Readonly<Partial<Record<IgnoreReason, number>>> {
-    return this.ignoredCounts;
+  /**
+   * Distinct series left out on purpose (e.g. `unknown_zone`) in the reads since the last call, by
+   * reason; a poll reads in chunks, and calls this once at its end.
+   */
+  takeIgnored(): Partial<Record<IgnoreReason, number>> {
+    const counts: Partial<Record<IgnoreReason, number>> = {};
+    for (const [reason, keys] of this.ignoredSeries) counts[reason] = keys.size;
+    this.ignoredSeries = new Map();
+    return counts;
   }
 
   /** Every zone seen that `kepler.zones` does not map, sorted. */
@@ -97,7 +104,6 @@ export class KeplerReader {
     // query order, in slices with a turn of the event loop between them (100k series take ~0.3 s).
     const queries = this.queries;
     const matched = new Set<SchemaId>();
-    const ignored: Partial<Record<IgnoreReason, number>> = {};
     const power: PowerSamples[] = [];
     // A failed query cancels its siblings, and the read settles only once none is left in flight.
     const classified = await allOrCancel(
@@ -109,13 +115,12 @@ export class KeplerReader {
           return out;
         }
         if (raw.length > 0) matched.add(spec.schema);
-        await inSlices(raw.length, (i) => this.classifyInto(out, raw[i] as RawSeries, ignored));
+        await inSlices(raw.length, (i) => this.classifyInto(out, raw[i] as RawSeries));
         return out;
       }),
       signal,
     );
     this.withoutSeries = [...new Set(queries.map((q) => q.schema))].filter((schema) => !matched.has(schema));
-    this.ignoredCounts = ignored;
     const merger = new KeyMerger();
     for (const list of classified) await inSlices(list.length, (i) => merger.add(list[i] as SeriesSamples));
     return attachPower(merger.result(), power);
@@ -134,14 +139,14 @@ export class KeplerReader {
       if (counter !== undefined) this.powerInto(power, series, counter);
       else {
         const out: SeriesSamples[] = [];
-        this.classifyInto(out, series, {});
+        this.classifyInto(out, series);
         for (const s of out) merger.add(s);
       }
     }
     return attachPower(merger.result(), power);
   }
 
-  private classifyInto(out: SeriesSamples[], series: RawSeries, ignored: Partial<Record<IgnoreReason, number>>): void {
+  private classifyInto(out: SeriesSamples[], series: RawSeries): void {
     const descriptor = this.classifier(series);
     if (descriptor !== undefined) {
       out.push({ descriptor, timestamps: series.timestamps, values: series.values });
@@ -149,7 +154,9 @@ export class KeplerReader {
     }
     const why = this.explain(series);
     if (why === undefined) return;
-    ignored[why.reason] = (ignored[why.reason] ?? 0) + 1;
+    let keys = this.ignoredSeries.get(why.reason);
+    if (keys === undefined) this.ignoredSeries.set(why.reason, (keys = new Set()));
+    keys.add(JSON.stringify(Object.entries(series.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
     if (why.reason === 'unknown_zone') this.unknown.add(why.zone);
   }
 

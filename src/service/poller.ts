@@ -183,11 +183,11 @@ export class Poller {
     this.options.ledgerChanges?.published();
   }
 
-  /** Publishes the series left out on purpose and logs each unknown zone once, with the config line that maps it. */
+  /** Publishes the series the poll left out on purpose and logs each unknown zone once, with the config line that maps it. */
   private reportIgnored(): void {
     const { reader, metrics, logger } = this.options;
     const zones = reader.unknownZones;
-    metrics.setSeriesIgnored(reader.ignored, zones);
+    metrics.setSeriesIgnored(reader.takeIgnored(), zones);
     for (const zone of zones) {
       if (this.zonesLogged.has(zone)) continue;
       this.zonesLogged.add(zone);
