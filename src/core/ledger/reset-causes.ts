@@ -17,8 +17,10 @@ export const MAX_PENDING_RESETS = 100_000;
  * counters reset in that interval too, else a `series_restart` (Kepler v0.10+ starts a running pod's
  * zone again at 0 by itself: new pod zones start at 0, zones are skipped while node power is 0). It is
  * decided at the end of the batch in which the node's counters have been read up to `to`, never before,
- * so any split into batches decides the same. A node without node counters leaves its resets undecided.
- * `gpu_process_exit` is decided by the series itself (see `process-exit.ts`).
+ * so any split into batches by time decides the same (a node's counters share its pods' scrapes). On a
+ * node none of whose own counters has been read yet, a reset is a `series_restart` at once: its node
+ * counters cannot have reset next to it without a sample in the same batch. `gpu_process_exit` is
+ * decided by the series itself (see `process-exit.ts`).
  */
 export class ResetCauses {
   private readonly counts: Record<ResetCause, number> = Object.fromEntries(RESET_CAUSES.map((c) => [c, 0])) as Record<ResetCause, number>;
@@ -54,13 +56,14 @@ export class ResetCauses {
   }
 
   /**
-   * Decides every pending reset whose node has been read up to it; forgets node resets no later
-   * reset can fall next to (more than `2 · ttl` before `watermark`: a counter silent for longer than
-   * the TTL starts afresh, and samples over the TTL behind a batch's start are skipped).
+   * Decides every pending reset whose node has been read up to it (or has no node counters at all);
+   * forgets node resets no later reset can fall next to (more than `2 · ttl` before `watermark`: a
+   * counter silent for longer than the TTL starts afresh, and samples over the TTL behind a batch's start
+   * are skipped). How far each node has been read is kept for good (one number per node).
    */
   settle(watermark: number, ttl: number): void {
     for (const [node, list] of this.pending) {
-      const reach = this.nodeReach.get(node) ?? -Infinity;
+      const reach = this.nodeReach.get(node) ?? Infinity;
       const resets = this.nodeResets.get(node);
       const left = list.filter((p) => {
         if (p.to > reach) return true;
@@ -78,7 +81,6 @@ export class ResetCauses {
       if (kept.length === 0) this.nodeResets.delete(node);
       else this.nodeResets.set(node, kept);
     }
-    for (const [node, t] of this.nodeReach) if (watermark - t > 2 * ttl && !this.pending.has(node)) this.nodeReach.delete(node);
   }
 
   /** Resets by cause so far. */

@@ -38,6 +38,13 @@ describe('ResetCauses', () => {
     c.settle(130, 3600);
     expect(c.byCause()).toEqual({ kepler_restart: 1, series_restart: 1, gpu_process_exit: 0 });
   });
+
+  it('takes a reset on a node without node counters for a series restart at once', () => {
+    const c = new ResetCauses();
+    c.seriesReset('lonely', 100, 130);
+    c.settle(130, 3600);
+    expect(c.byCause().series_restart).toBe(1);
+  });
 });
 
 describe('reset causes in the ledger', () => {
@@ -53,13 +60,14 @@ describe('reset causes in the ledger', () => {
     expect(l.stats().resetsByCause).toEqual({ kepler_restart: 2, series_restart: 1, gpu_process_exit: 0 });
   });
 
-  it('decides the same in any batching, even when the pod is read before its node', () => {
+  it('decides the same in any batching by time, even when the node is read less far than its pod', () => {
     const whole = new Ledger({ origin: O, windows: WINDOWS });
     whole.ingest([samples(pod, pairsPod), samples(node, pairsNode)]);
     const batched = new Ledger({ origin: O, windows: WINDOWS });
-    batched.ingest([samples(pod, pairsPod.slice(0, 3))]);
+    // Split by time, as polls read: the node's counters come with its pods' samples.
+    batched.ingest([samples(pod, pairsPod.slice(0, 2)), samples(node, pairsNode.slice(0, 2))]);
+    batched.ingest([samples(pod, pairsPod.slice(0, 3)), samples(node, pairsNode.slice(0, 2))]);
     expect(batched.stats().resetsByCause).toEqual({ kepler_restart: 0, series_restart: 0, gpu_process_exit: 0 });
-    batched.ingest([samples(node, pairsNode.slice(0, 2))]);
     batched.ingest([samples(pod, pairsPod), samples(node, pairsNode)]);
     expect(batched.stats()).toEqual(whole.stats());
   });
