@@ -125,7 +125,7 @@ export class Poller {
           await new Promise((resolve) => setImmediate(resolve));
         }
         if (first) logger.info({ chunk: i + 1, chunks, to: new Date(to * 1000).toISOString(), accepted: result.accepted }, 'backfill progress');
-        else if (result.resets > 0 || result.rejected.implausible > 0) logger.warn({ ...result }, 'anomalies in Kepler samples');
+        else if (result.resets > result.processExits || result.rejected.implausible > 0) logger.warn({ ...result }, 'anomalies in Kepler samples');
       }
       this.publish();
       this.reportOverflow();

@@ -12,6 +12,8 @@ export interface IngestCounts {
   accepted: number;
   skipped: number;
   resets: number;
+  /** Of `resets`, drops of process-sum counters that were process exits, not resets. */
+  processExits: number;
   implausible: number;
   outOfOrder: number;
   malformed: number;
@@ -19,7 +21,7 @@ export interface IngestCounts {
 
 /** A zeroed {@link IngestCounts}. */
 export function zeroCounts(): IngestCounts {
-  return { accepted: 0, skipped: 0, resets: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
+  return { accepted: 0, skipped: 0, resets: 0, processExits: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
 }
 
 /**
@@ -137,6 +139,7 @@ export function accountSeries(
         const drop = power === undefined ? undefined : decideProcessSumDrop(prevTime, prevPower, t, v, power[i]!);
         if (drop?.processExit === true) {
           causes.count('gpu_process_exit');
+          counts.processExits++;
           d = drop.amount;
         } else if (descriptor.scope === 'node') causes.nodeReset(descriptor.node, t);
         else causes.seriesReset(descriptor.node, prevTime, t);

@@ -17,7 +17,10 @@ export interface IngestResult {
   /** Samples at or before their series' newest accounted sample (re-reads of an overlap). */
   readonly skipped: number;
   readonly rejected: Readonly<Record<RejectReason, number>>;
+  /** Counter drops, process exits included. */
   readonly resets: number;
+  /** Of `resets`, GPU process exits (a normal event, not an anomaly). */
+  readonly processExits: number;
 }
 
 /** Energy of one group, joules. */
@@ -108,6 +111,7 @@ export class Ledger {
       skipped: counts.skipped,
       rejected: { implausible: counts.implausible, out_of_order: counts.outOfOrder, malformed: counts.malformed },
       resets: counts.resets,
+      processExits: counts.processExits,
     };
   }
 

@@ -57,6 +57,7 @@ describe('a pod GPU counter that drops when a process exits', () => {
     // 2 × 4500 J while both ran, then B's 1500 J in each of the last two intervals (A's share after O+60 is unseen).
     expect(joulesOf(l.totals('namespace'), 'ml')).toBe(9000 + 1500 + 1500);
     expect(r.resets).toBe(1);
+    expect(r.processExits).toBe(1);
     expect(l.stats().resetsByCause).toEqual({ kepler_restart: 0, series_restart: 0, gpu_process_exit: 1 });
   });
 
