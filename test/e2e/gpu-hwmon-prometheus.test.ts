@@ -44,6 +44,12 @@ async function dayPerNamespace(service: RunningService, scenario: Scenario, anch
   return out;
 }
 
+/**
+ * GET with one retry: a test that spent seconds computing the truth may reuse a keep-alive connection
+ * the server has just closed (ECONNRESET under load).
+ */
+const get = (service: RunningService, path: string): Promise<string> => service.get(path).catch(() => service.get(path));
+
 const metric = (text: string, name: string, labels: string): number | undefined => {
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
@@ -134,20 +140,20 @@ describe('Kepler v0.11 with GPU process churn and an hwmon node, backfilled into
   });
 
   it('tells the reset causes apart: GPU process exits, and the Kepler restart', async () => {
-    const text = await mapped.get('/metrics');
+    const text = await get(mapped, '/metrics');
     expect(metric(text, 'energy_ledger_counter_resets_total', 'cause="gpu_process_exit"')).toBeGreaterThan(20);
     expect(metric(text, 'energy_ledger_counter_resets_total', 'cause="kepler_restart"')).toBeGreaterThan(0);
     expect(metric(text, 'energy_ledger_series_ignored', 'reason="unknown_zone"')).toBe(0);
   });
 
   it('with the default zones: the hwmon series show as unknown_zone, the status page names the zone, and their energy is missing', async () => {
-    const text = await defaults.get('/metrics');
+    const text = await get(defaults, '/metrics');
     const ignored = metric(text, 'energy_ledger_series_ignored', 'reason="unknown_zone"');
     // The hwmon node's series: its node counters (active, idle) and its pods' CPU counters.
     expect(ignored).toBeGreaterThanOrEqual(3);
-    const status = JSON.parse(await defaults.get('/api/v1/status')) as { unknownZones?: string[] };
+    const status = JSON.parse(await get(defaults, '/api/v1/status')) as { unknownZones?: string[] };
     expect(status.unknownZones).toEqual(['cpu_power']);
-    expect(await defaults.get('/')).toContain('kepler.zones: {cpu_power: package}');
+    expect(await get(defaults, '/')).toContain('kepler.zones: {cpu_power: package}');
     // What the mapped service has and the default one misses: the CPU energy of the hwmon node's pods.
     const from = anchor - 24 * HOUR_SECONDS;
     const sum = (days: Map<string, Day>): number => [...days.values()].reduce((s, d) => s + d.ledger, 0);
