@@ -39,6 +39,14 @@ export const ACCURACY_SCENARIOS: readonly AccuracyScenario[] = [
   },
 ];
 
+/**
+ * Kepler v0.10+ only: steady plus GPUs whose pods run processes that come and go (2–3 overlapping
+ * process slots per GPU pod, 5–60 min each). A pod's GPU counter is the sum over its running processes
+ * and drops when one exits while others run; `increase()` takes every drop for a reset. Run after the
+ * other scenarios (its own time slot), so their rows do not move.
+ */
+export const GPU_SCENARIO: AccuracyScenario = { name: 'gpu', options: () => ({ seed: 15, churn: 0, gpu: true, gpuProcesses: true }) };
+
 /** A scenario instance: the simulated cluster and the hours it is evaluated on. */
 export interface AccuracyRun {
   readonly scenario: Scenario;

@@ -134,6 +134,12 @@ const kepler = mapping({
   components: nonEmptyList(oneOf(['package', 'dram', 'gpu'])).prefault([...DEFAULTS.kepler.components]),
   modes: nonEmptyList(oneOf(['dynamic', 'idle'])).prefault([...DEFAULTS.kepler.modes]),
   max_series_power_watts: number({ min: 0, exclusive: true }).prefault(DEFAULTS.kepler.max_series_power_watts),
+  // Zone name → component, merged over the defaults (core/uncore/psys ignored, package/dram mapped).
+  zones: z
+    .record(z.string().min(1), oneOf(['package', 'dram', 'gpu', 'ignore']), {
+      error: (issue) => (issue.code === 'invalid_key' ? 'zone names must not be empty' : wrongType('a mapping of zone names to package, dram, gpu or ignore')(issue)),
+    })
+    .optional(),
 });
 
 const groupBy = nonEmptyList(labelName).superRefine((labels, ctx) => {

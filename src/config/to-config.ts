@@ -48,6 +48,7 @@ export function toConfig(parsed: ParsedConfig): Config {
       components: parsed.kepler.components,
       modes: parsed.kepler.modes,
       maxSeriesPowerWatts: parsed.kepler.max_series_power_watts,
+      ...(parsed.kepler.zones === undefined ? {} : { zones: parsed.kepler.zones }),
     },
     maxNamespaces: parsed.max_namespaces,
     namespaceRelabel: parsed.namespace_relabel,

@@ -1,5 +1,6 @@
 import type { ShardSpec } from '../core/shard/node-hash.js';
 import type { Component, SchemaId } from '../core/types.js';
+import type { ZoneTarget } from '../core/schema/zones.js';
 
 /** A trailing window: its label as written (used as the `window` label value) and its length. */
 export interface WindowSpec {
@@ -78,6 +79,8 @@ export interface KeplerConfig {
   readonly modes: readonly KeplerMode[];
   /** A delta implying more power than this on one series is rejected as implausible. */
   readonly maxSeriesPowerWatts: number;
+  /** v0.10+ zone → component or `ignore` (`kepler.zones`), merged over the core's `DEFAULT_ZONES`; absent: the defaults. */
+  readonly zones?: Readonly<Record<string, ZoneTarget>>;
 }
 
 /** Grid carbon intensity (exactly one of a constant, a 24-hour local schedule, a series selector or a PromQL expression) and the PUE factor (default 1). */

@@ -53,6 +53,11 @@ export interface SeriesDescriptor {
   readonly nodeKey?: string;
   /** Energy component of the series. */
   readonly component: Component;
+  /**
+   * The counter is a sum over running processes and drops when one exits while others run (Kepler
+   * v0.10+ pod GPU energy). A drop is then bounded by the series' power (see `process-exit.ts`).
+   */
+  readonly dropsOnProcessExit?: boolean;
 }
 
 /** Samples of one series, ready for the ledger. */
@@ -60,7 +65,23 @@ export interface SeriesSamples {
   readonly descriptor: SeriesDescriptor;
   readonly timestamps: ArrayLike<number>;
   readonly values: ArrayLike<number>;
+  /**
+   * Power of the series at each sample, watts, same length as `timestamps` (e.g. `kepler_pod_gpu_watts`
+   * read alongside `kepler_pod_gpu_joules_total`); `NaN` where Kepler exported none, which it does only
+   * at 0 W. Absent when no power series was read: a drop is then a plain reset.
+   */
+  readonly power?: ArrayLike<number>;
 }
+
+/**
+ * Why a counter went down: Kepler restarted (the node's own counters restarted in the same interval),
+ * one series restarted by itself (Kepler v0.10+ starts a running pod's zone again at 0), or a GPU
+ * process of a pod exited while others ran (the pod's sum over its processes dropped).
+ */
+export type ResetCause = 'kepler_restart' | 'series_restart' | 'gpu_process_exit';
+
+/** Every {@link ResetCause}. */
+export const RESET_CAUSES: readonly ResetCause[] = ['kepler_restart', 'series_restart', 'gpu_process_exit'];
 
 /** Why a sample was not accounted. */
 export type RejectReason = 'implausible' | 'out_of_order' | 'malformed';
@@ -70,8 +91,13 @@ export interface LedgerStats {
   /** Samples accounted (not counting skipped re-reads of already accounted samples). */
   readonly samples: number;
   readonly rejected: Readonly<Record<RejectReason, number>>;
-  /** Counter resets detected (Kepler restarts). */
+  /** Counter drops detected, whatever the cause. */
   readonly resets: number;
+  /**
+   * Drops by cause. A pod's drop waits for its node's own counters to be read past it before it is told
+   * apart (`kepler_restart` or `series_restart`), so the causes can add up to less than `resets`. The ledger always sets it.
+   */
+  readonly resetsByCause?: Readonly<Record<ResetCause, number>>;
   /** Series currently tracked. */
   readonly series: number;
 }

@@ -4,7 +4,7 @@
  * thousands of namespaces costs a string concatenation, not a prom-client walk.
  */
 import type { GroupEnergy, LedgerSnapshot } from '../core/types.js';
-import { LABEL_PERIOD, LABEL_REASON, LABEL_WINDOW, METRICS, REJECT_REASONS, type MetricSpec } from './names.js';
+import { LABEL_CAUSE, LABEL_PERIOD, LABEL_REASON, LABEL_WINDOW, METRICS, REJECT_REASONS, RESET_CAUSE_LABELS, type MetricSpec } from './names.js';
 import { familyHeader, formatLabelPairs, formatValue, isValidLabelName } from './text-format.js';
 
 /** Thrown when a snapshot cannot be rendered (a programming or configuration error, never data). */
@@ -41,7 +41,10 @@ export function renderLedgerText(snapshot: LedgerSnapshot, options: LedgerTextOp
   for (const reason of REJECT_REASONS) {
     parts.push(`${METRICS.samplesRejected.name}{${LABEL_REASON}="${reason}"} ${formatValue(stats.rejected[reason] ?? 0)}\n`);
   }
-  parts.push(familyHeader(METRICS.counterResets), `${METRICS.counterResets.name} ${formatValue(stats.resets)}\n`);
+  parts.push(familyHeader(METRICS.counterResets));
+  for (const cause of RESET_CAUSE_LABELS) {
+    parts.push(`${METRICS.counterResets.name}{${LABEL_CAUSE}="${cause}"} ${formatValue(stats.resetsByCause?.[cause] ?? 0)}\n`);
+  }
   parts.push(familyHeader(METRICS.series), `${METRICS.series.name} ${formatValue(stats.series)}\n`);
   parts.push(
     familyHeader(METRICS.dataWatermark),

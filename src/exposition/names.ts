@@ -2,7 +2,8 @@
  * Conventions: every metric family, HELP string, type and label name that `/metrics` emits.
  * Nothing else in the code base spells a metric name; `docs/metrics-table.md` is tested against this file.
  */
-import type { RejectReason } from '../core/types.js';
+import type { IgnoreReason } from '../core/schema/zones.js';
+import { RESET_CAUSES, type RejectReason, type ResetCause } from '../core/types.js';
 
 /** Prefix of every family we emit (process and Node.js runtime metrics aside). */
 export const METRIC_PREFIX = 'energy_ledger';
@@ -30,12 +31,19 @@ export const LABEL_NAMESPACE = 'namespace';
 export const LABEL_REASON = 'reason';
 export const LABEL_SCHEMA = 'schema';
 export const LABEL_VERSION = 'version';
+export const LABEL_CAUSE = 'cause';
 
 /** Why a poll failed (the Prometheus client's error reasons); every reason is exposed at 0 from the start. */
 export { PROMETHEUS_ERROR_REASONS as POLL_ERROR_REASONS, type PrometheusErrorReason as PollErrorReason } from '../prometheus/errors.js';
 
 /** Why the ledger dropped a sample; every reason is exposed at 0 from the start. */
 export const REJECT_REASONS: readonly RejectReason[] = ['implausible', 'out_of_order', 'malformed'];
+
+/** Why a counter went down; every cause is exposed at 0 from the start. */
+export const RESET_CAUSE_LABELS: readonly ResetCause[] = RESET_CAUSES;
+
+/** Why Kepler series were left out on purpose; every reason is exposed at 0 from the start. */
+export const IGNORE_REASONS: readonly IgnoreReason[] = ['unknown_zone', 'ignored_zone'];
 
 const POLLER = 'Computed by a poller from Kepler counters read through the Prometheus API, as of the data watermark.';
 
@@ -172,8 +180,14 @@ export const METRICS = {
   counterResets: {
     name: `${METRIC_PREFIX}_counter_resets_total`,
     type: 'counter',
-    help: `Kepler counter resets detected (Kepler restarts). ${POLLER}`,
-    labels: [],
+    help: `Kepler counters that went down, by cause: kepler_restart (the node's counters restarted too), series_restart (one series started again at 0 by itself), gpu_process_exit (a pod's GPU sum lost an exited process; not counted again). ${POLLER}`,
+    labels: [LABEL_CAUSE],
+  },
+  seriesIgnored: {
+    name: `${METRIC_PREFIX}_series_ignored`,
+    type: 'gauge',
+    help: 'Kepler series of the latest read that were seen but deliberately not accounted, by reason: unknown_zone (a zone kepler.zones does not map), ignored_zone (a zone mapped to ignore or to a component not selected).',
+    labels: [LABEL_REASON],
   },
   series: {
     name: `${METRIC_PREFIX}_series`,

@@ -4,7 +4,8 @@
  */
 import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client';
 import type { KeplerSchemaInfo, ServiceHealth } from './health.js';
-import { LABEL_REASON, LABEL_SCHEMA, LABEL_VERSION, METRICS, POLL_DURATION_BUCKETS, POLL_ERROR_REASONS, type PollErrorReason } from './names.js';
+import type { IgnoreReason } from '../core/schema/zones.js';
+import { IGNORE_REASONS, LABEL_REASON, LABEL_SCHEMA, LABEL_VERSION, METRICS, POLL_DURATION_BUCKETS, POLL_ERROR_REASONS, type PollErrorReason } from './names.js';
 
 /** Poll health and build metadata; the poller calls `pollSucceeded`/`pollFailed` once per poll. */
 export class ServiceMetrics implements ServiceHealth {
@@ -12,6 +13,7 @@ export class ServiceMetrics implements ServiceHealth {
   #lastPollSuccess: number | undefined;
   #keplerSchemas: readonly KeplerSchemaInfo[] = [];
   #backfillComplete = false;
+  #unknownZones: readonly string[] = [];
 
   readonly #upGauge = new Gauge({ name: METRICS.up.name, help: METRICS.up.help, registers: [] });
   readonly #lastSuccessGauge = new Gauge({
@@ -67,6 +69,12 @@ export class ServiceMetrics implements ServiceHealth {
   readonly #samplesRead = new Counter({ name: METRICS.samplesRead.name, help: METRICS.samplesRead.help, registers: [] });
   readonly #samplesLate = new Counter({ name: METRICS.samplesLate.name, help: METRICS.samplesLate.help, registers: [] });
   readonly #rereadWindow = new Gauge({ name: METRICS.rereadWindow.name, help: METRICS.rereadWindow.help, registers: [] });
+  readonly #seriesIgnored = new Gauge({
+    name: METRICS.seriesIgnored.name,
+    help: METRICS.seriesIgnored.help,
+    labelNames: [LABEL_REASON],
+    registers: [],
+  });
   readonly #carbonIntensityErrors = new Counter({
     name: METRICS.carbonIntensityErrors.name,
     help: METRICS.carbonIntensityErrors.help,
@@ -87,6 +95,18 @@ export class ServiceMetrics implements ServiceHealth {
       this.#carbonIntensityErrors.inc({ [LABEL_REASON]: reason }, 0);
     }
     this.#buildInfo.set({ [LABEL_VERSION]: version }, 1);
+    this.setSeriesIgnored({}, []);
+  }
+
+  /** Zones seen that `kepler.zones` does not map (for the status page). */
+  get unknownZones(): readonly string[] {
+    return this.#unknownZones;
+  }
+
+  /** Sets the series of the latest read left out on purpose, by reason, and the unknown zones seen. */
+  setSeriesIgnored(counts: Readonly<Partial<Record<IgnoreReason, number>>>, unknownZones: readonly string[]): void {
+    for (const reason of IGNORE_REASONS) this.#seriesIgnored.set({ [LABEL_REASON]: reason }, counts[reason] ?? 0);
+    this.#unknownZones = [...unknownZones];
   }
 
   get up(): 0 | 1 {
@@ -118,6 +138,7 @@ export class ServiceMetrics implements ServiceHealth {
       this.#overflowGauge,
       this.#metricsSeries,
       this.#metricsBytes,
+      this.#seriesIgnored,
       this.#carbonIntensityErrors,
       this.#samplesRead,
       this.#samplesLate,

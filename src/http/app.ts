@@ -40,6 +40,8 @@ export interface AppStatus {
   /** Unix seconds of the last successful poll. */
   readonly lastPollSuccess?: number;
   readonly ready?: boolean;
+  /** Kepler zones seen that `kepler.zones` does not map. */
+  readonly unknownZones?: readonly string[];
   readonly [key: string]: unknown;
 }
 
@@ -107,6 +109,7 @@ export function createExpressApp(deps: AppDeps): Express {
       now: deps.now?.() ?? Date.now() / 1000,
       ...(typeof status.lastPollSuccess === 'number' && { lastPollSuccess: status.lastPollSuccess }),
       ...(typeof status.ready === 'boolean' && { ready: status.ready }),
+      ...(status.unknownZones !== undefined && { unknownZones: status.unknownZones }),
     });
     res.type('html').set('Cache-Control', 'no-store').send(page);
   });

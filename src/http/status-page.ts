@@ -7,6 +7,7 @@ import { parseDuration } from '../core/duration.js';
 import { hourStartOf } from '../core/ledger/index.js';
 import { formatRfc3339Utc as formatTime, HOUR_SECONDS } from '../core/time.js';
 import type { GroupEnergy, HourRow, LedgerSnapshot } from '../core/types.js';
+import { zoneHint } from '../core/schema/zones.js';
 import type { KeplerSchemaInfo } from '../exposition/health.js';
 
 /** Everything the page shows; `now` is the wall clock (unix seconds) for ages and lag. */
@@ -19,6 +20,8 @@ export interface StatusPageInput {
   readonly now: number;
   readonly lastPollSuccess?: number;
   readonly ready?: boolean;
+  /** Kepler zones seen that `kepler.zones` does not map: their energy is not counted. */
+  readonly unknownZones?: readonly string[];
   /** Seconds between reloads of the page. */
   readonly refreshSeconds?: number;
 }
@@ -102,7 +105,14 @@ ${ready}<dt>Last successful poll</dt><dd id="last-poll">${escapeHtml(poll)}</dd>
 <dt>Watermark lag</dt><dd id="lag">${lag === undefined ? 'no data yet' : `${escapeHtml(formatAge(lag))}${stale ? ' (stale)' : ''}`}</dd>
 <dt>Kepler schema</dt><dd id="schema">${escapeHtml(schema)}</dd>
 <dt>Namespaces</dt><dd>${input.snapshot.namespaces.length}</dd>
-</dl></section>`;
+${unknownZonesRow(input.unknownZones ?? [])}</dl></section>`;
+}
+
+/** The unknown zones, each with the config line that would count it; nothing when there are none. */
+function unknownZonesRow(zones: readonly string[]): string {
+  if (zones.length === 0) return '';
+  const items = zones.map((z) => `<li><code>${escapeHtml(z)}</code>: not counted; to count it set <code>${escapeHtml(zoneHint(z))}</code></li>`);
+  return `<dt>Unknown Kepler zones</dt><dd id="unknown-zones"><ul>${items.join('')}</ul></dd>\n`;
 }
 
 function powerBlock(snapshot: LedgerSnapshot, window: { label: string; seconds: number } | undefined): string {

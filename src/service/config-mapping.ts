@@ -10,6 +10,7 @@ export function classifyOptions(config: Config): ClassifyOptions {
     samplePeriodSeconds: config.kepler.samplePeriodSeconds,
     groupBy: config.groupBy,
     ...(config.namespaceRelabel !== undefined && { namespaceRelabel: config.namespaceRelabel }),
+    ...(config.kepler.zones === undefined ? {} : { zones: config.kepler.zones }),
   };
 }
 

@@ -1,12 +1,15 @@
 import {
   buildSelector,
   createClassifier,
+  createIgnoreExplainer,
   DETECTION_METRIC_NAMES,
   detectSchemas,
   queriesFor,
   schemaSpec,
   type Classifier,
   type ClassifyOptions,
+  type IgnoredSeries,
+  type IgnoreReason,
   type QuerySpec,
 } from '../core/schema/index.js';
 import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
@@ -15,6 +18,7 @@ import { inSlices } from '../source/in-slices.js';
 import type { SampleSource } from '../source/sample-source.js';
 import { allOrCancel } from './all-or-cancel.js';
 import { KeyMerger } from './merge-by-key.js';
+import { attachPower, type PowerSamples } from './power-alignment.js';
 
 /** A detected schema and the Kepler version its build-info metric reports (`unknown` when absent). */
 export interface DetectedSchema {
@@ -41,12 +45,17 @@ const BUILD_INFO_LOOKBACK_SECONDS = PROMETHEUS_LOOKBACK_SECONDS;
  */
 export class KeplerReader {
   private readonly classifier: Classifier;
+  private readonly explain: (raw: RawSeries) => IgnoredSeries | undefined;
+  /** Series left out on purpose since the last {@link takeIgnored}, by reason, as label strings. */
+  private ignoredSeries = new Map<IgnoreReason, Set<string>>();
+  private readonly unknown = new Set<string>();
   private schemas: readonly SchemaId[] = [];
   private queries: readonly QuerySpec[] = [];
   private withoutSeries: readonly SchemaId[] = [];
 
   constructor(private readonly options: KeplerReaderOptions) {
     this.classifier = createClassifier(options.classify);
+    this.explain = createIgnoreExplainer(options.classify);
     if (options.schema !== 'auto') this.use([options.schema]);
   }
 
@@ -58,6 +67,22 @@ export class KeplerReader {
   /** Active schemas none of whose queries matched a series in the latest {@link read} (a Kepler gone or replaced). */
   get schemasWithoutSeries(): readonly SchemaId[] {
     return this.withoutSeries;
+  }
+
+  /**
+   * Distinct series left out on purpose (e.g. `unknown_zone`) in the reads since the last call, by
+   * reason; a poll reads in chunks, and calls this once at its end.
+   */
+  takeIgnored(): Partial<Record<IgnoreReason, number>> {
+    const counts: Partial<Record<IgnoreReason, number>> = {};
+    for (const [reason, keys] of this.ignoredSeries) counts[reason] = keys.size;
+    this.ignoredSeries = new Map();
+    return counts;
+  }
+
+  /** Every zone seen that `kepler.zones` does not map, sorted. */
+  get unknownZones(): readonly string[] {
+    return [...this.unknown].sort();
   }
 
   /** Detects the schemas present (a cluster mid-upgrade runs two) and their versions at `now`. */
@@ -80,17 +105,18 @@ export class KeplerReader {
     // query order, in slices with a turn of the event loop between them (100k series take ~0.3 s).
     const queries = this.queries;
     const matched = new Set<SchemaId>();
+    const power: PowerSamples[] = [];
     // A failed query cancels its siblings, and the read settles only once none is left in flight.
     const classified = await allOrCancel(
       queries.map((spec) => async (linked: AbortSignal) => {
         const raw = await this.options.source.fetchRange({ selector: buildSelector(spec), start, end }, linked);
-        if (raw.length > 0) matched.add(spec.schema);
         const out: SeriesSamples[] = [];
-        await inSlices(raw.length, (i) => {
-          const series = raw[i] as RawSeries;
-          const descriptor = this.classifier(series);
-          if (descriptor !== undefined) out.push({ descriptor, timestamps: series.timestamps, values: series.values });
-        });
+        if (spec.powerFor !== undefined) {
+          await inSlices(raw.length, (i) => this.powerInto(power, raw[i] as RawSeries, spec.powerFor as string));
+          return out;
+        }
+        if (raw.length > 0) matched.add(spec.schema);
+        await inSlices(raw.length, (i) => this.classifyInto(out, raw[i] as RawSeries));
         return out;
       }),
       signal,
@@ -98,19 +124,47 @@ export class KeplerReader {
     this.withoutSeries = [...new Set(queries.map((q) => q.schema))].filter((schema) => !matched.has(schema));
     const merger = new KeyMerger();
     for (const list of classified) await inSlices(list.length, (i) => merger.add(list[i] as SeriesSamples));
-    return merger.result();
+    return attachPower(merger.result(), power);
   }
 
-  /** Classifies raw series (out-of-scope ones are dropped) and merges those with the same identity. */
+  /**
+   * Classifies raw series (out-of-scope ones are dropped) and merges those with the same identity;
+   * power gauges read alongside (`kepler_pod_gpu_watts`) are matched to their counters.
+   */
   toSamples(raw: readonly RawSeries[]): SeriesSamples[] {
     const merger = new KeyMerger();
-    for (const series of raw) this.classifyInto(merger, series);
-    return merger.result();
+    const power: PowerSamples[] = [];
+    const powerFor = new Map(this.queries.filter((q) => q.powerFor !== undefined).map((q) => [q.metric, q.powerFor as string]));
+    for (const series of raw) {
+      const counter = powerFor.get(series.labels['__name__'] ?? '');
+      if (counter !== undefined) this.powerInto(power, series, counter);
+      else {
+        const out: SeriesSamples[] = [];
+        this.classifyInto(out, series);
+        for (const s of out) merger.add(s);
+      }
+    }
+    return attachPower(merger.result(), power);
   }
 
-  private classifyInto(merger: KeyMerger, series: RawSeries): void {
+  private classifyInto(out: SeriesSamples[], series: RawSeries): void {
     const descriptor = this.classifier(series);
-    if (descriptor !== undefined) merger.add({ descriptor, timestamps: series.timestamps, values: series.values });
+    if (descriptor !== undefined) {
+      out.push({ descriptor, timestamps: series.timestamps, values: series.values });
+      return;
+    }
+    const why = this.explain(series);
+    if (why === undefined) return;
+    let keys = this.ignoredSeries.get(why.reason);
+    if (keys === undefined) this.ignoredSeries.set(why.reason, (keys = new Set()));
+    keys.add(JSON.stringify(Object.entries(series.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+    if (why.reason === 'unknown_zone') this.unknown.add(why.zone);
+  }
+
+  /** A power gauge's series under the key of its counter (same labels but the name). */
+  private powerInto(out: PowerSamples[], series: RawSeries, counter: string): void {
+    const descriptor = this.classifier({ ...series, labels: { ...series.labels, __name__: counter } });
+    if (descriptor !== undefined) out.push({ key: descriptor.key, timestamps: series.timestamps, values: series.values });
   }
 
   /** Queries exactly these schemas from now on (e.g. all of them for a report over a past period). */

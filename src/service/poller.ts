@@ -6,6 +6,7 @@ import { PrometheusError } from '../prometheus/errors.js';
 import { DetectionSchedule } from './detection-schedule.js';
 import { FirstScrapeBaseline } from './first-scrape-baseline.js';
 import { ingestInSteps } from './ingest-in-steps.js';
+import { zoneHint } from '../core/schema/zones.js';
 import type { KeplerReader } from './kepler-reader.js';
 import type { LedgerChangeHooks } from './published-hours.js';
 import { ReadTracker } from './read-tracker.js';
@@ -49,6 +50,8 @@ export class Poller {
   private readEnd: number | undefined;
   private backfilled = false;
   private overflowing = false;
+  /** Unknown zones already logged (each is logged once). */
+  private readonly zonesLogged = new Set<string>();
   private readonly baseline: FirstScrapeBaseline;
   private readonly schedule: DetectionSchedule;
   private readonly reads: ReadTracker;
@@ -134,10 +137,11 @@ export class Poller {
           await new Promise((resolve) => setImmediate(resolve));
         }
         if (first) logger.info({ chunk: i + 1, chunks, to: new Date(to * 1000).toISOString(), accepted: result.accepted }, 'backfill progress');
-        else if (result.resets > 0 || result.rejected.implausible > 0) logger.warn({ ...result }, 'anomalies in Kepler samples');
+        else if (result.resets > result.processExits || result.rejected.implausible > 0) logger.warn({ ...result }, 'anomalies in Kepler samples');
       }
       this.publish();
       this.reportOverflow();
+      this.reportIgnored();
       this.readBackFrom = undefined;
       this.reads.pollSucceeded();
       // No schema yet, or one whose series are gone: detect again on the next poll.
@@ -190,6 +194,18 @@ export class Poller {
   private publish(): void {
     this.snapshotValue = buildSnapshot(this.options.ledger, this.options.labels, this.options.weights);
     this.options.ledgerChanges?.published();
+  }
+
+  /** Publishes the series the poll left out on purpose and logs each unknown zone once, with the config line that maps it. */
+  private reportIgnored(): void {
+    const { reader, metrics, logger } = this.options;
+    const zones = reader.unknownZones;
+    metrics.setSeriesIgnored(reader.takeIgnored(), zones);
+    for (const zone of zones) {
+      if (this.zonesLogged.has(zone)) continue;
+      this.zonesLogged.add(zone);
+      logger.warn({ zone, config: zoneHint(zone) }, `Kepler zone '${zone}' is not in kepler.zones and is not accounted; map it, e.g. ${zoneHint(zone)}`);
+    }
   }
 
   /** Publishes the namespace overflow gauge and logs when the cap starts or stops folding namespaces. */

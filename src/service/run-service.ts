@@ -140,6 +140,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
       origin: ledger.options.origin,
       ready: poller.ready,
       lastPollSuccess: metrics.lastPollSuccess,
+      unknownZones: metrics.unknownZones,
     }),
     onError: (err) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'HTTP handler failed'),
     auth: createAuthGuard(config.web, (err) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'failed to check credentials')),

@@ -1,4 +1,4 @@
-import type { PowerProfile, SimComponent, SimNode, SimPod } from './scenario.js';
+import type { GpuProcess, PowerProfile, SimComponent, SimNode, SimPod } from './scenario.js';
 
 /** Cumulative energy at each segment start, per component; cached per profile. */
 const cumulativeCache = new WeakMap<PowerProfile, Record<SimComponent, Float64Array>>();
@@ -41,8 +41,21 @@ function energyTo(profile: PowerProfile, component: SimComponent, t: number): nu
   return cumulative(profile)[component][i]! + watts[i]! * (t - times[i]!);
 }
 
+/** When a GPU process ends: its own end, or the pod's. */
+export function processEnd(pod: SimPod, p: GpuProcess): number {
+  return Math.min(p.end ?? Infinity, pod.end ?? Infinity);
+}
+
+/** Exact energy of one GPU process of the pod in (a, b], joules. */
+export function processEnergy(pod: SimPod, p: GpuProcess, a: number, b: number): number {
+  const from = Math.max(a, p.start, pod.start);
+  const to = Math.min(b, processEnd(pod, p));
+  return to > from ? p.watts * (to - from) : 0;
+}
+
 /** Exact energy the pod drew on a component in (a, b], joules (0 outside its life). */
 export function podEnergy(pod: SimPod, component: SimComponent, a: number, b: number): number {
+  if (component === 'gpu' && pod.gpuProcesses !== undefined) return pod.gpuProcesses.reduce((s, p) => s + processEnergy(pod, p, a, b), 0);
   const from = Math.max(a, pod.start);
   const to = Math.min(b, pod.end ?? Infinity);
   if (to <= from) return 0;
@@ -52,6 +65,9 @@ export function podEnergy(pod: SimPod, component: SimComponent, a: number, b: nu
 /** Pod power on a component at time t, watts (0 outside its life). */
 export function podPower(pod: SimPod, component: SimComponent, t: number): number {
   if (t < pod.start || t >= (pod.end ?? Infinity)) return 0;
+  if (component === 'gpu' && pod.gpuProcesses !== undefined) {
+    return pod.gpuProcesses.reduce((s, p) => s + (t >= p.start && t < processEnd(pod, p) ? p.watts : 0), 0);
+  }
   const watts = pod.profile[component];
   if (watts === undefined || pod.profile.times.length === 0) return 0;
   return watts[segmentAt(pod.profile.times, t)] ?? 0;

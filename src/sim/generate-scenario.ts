@@ -1,4 +1,5 @@
 import type { SchemaId } from '../core/types.js';
+import { gpuProcessesFor } from './gpu-processes.js';
 import { createRng, type Rng } from './prng.js';
 import { defaultTickSeconds, isExportedPod, type PowerProfile, type Scenario, type ScrapeGap, type SimNode, type SimPod } from './scenario.js';
 
@@ -34,6 +35,14 @@ export interface ScenarioOptions {
   readonly systemPods?: boolean;
   /** How long a restarting Kepler serves nothing. Default 15 s. */
   readonly restartDownSeconds?: number;
+  /**
+   * With `gpu`: GPU pods run GPU processes that come and go (see `gpu-processes.ts`), so a v0.10+ pod's
+   * GPU counter drops when one exits while others run. Drawn from a separate random stream: the rest of
+   * the scenario is the same as without. Default false.
+   */
+  readonly gpuProcesses?: boolean;
+  /** Nodes whose Kepler reads hwmon instead of RAPL (zone `cpu_power`, v0.10+). Default none. */
+  readonly hwmonNodes?: readonly string[];
 }
 
 const NAMESPACES = [
@@ -170,7 +179,14 @@ export function generateScenario(options: ScenarioOptions = {}): Scenario {
           return { start: gapStart, end: ms(gapStart + rng.uniform(60, 900)) };
         });
 
+  const hwmon = new Set(options.hwmonNodes ?? []);
+  const finalNodes = hwmon.size === 0 ? nodes : nodes.map((n) => (hwmon.has(n.name) ? { ...n, hwmon: true } : n));
+  let finalPods = pods;
+  if (gpu && options.gpuProcesses === true) {
+    const processRng = createRng(((options.seed ?? 1) * 2654435761 + 97) >>> 0);
+    finalPods = pods.map((p) => (p.profile.gpu === undefined ? p : { ...p, gpuProcesses: gpuProcessesFor(processRng, p, start, end) }));
+  }
   // Workload namespaces plus the pseudo namespaces the schema exports (system, kernel).
-  const allNamespaces = [...new Set([...namespaces, ...pods.filter((p) => isExportedPod(schema, p)).map((p) => p.namespace)])];
-  return { schema, start, end, tickSeconds, scrapeIntervalSeconds, nodes, namespaces: allNamespaces, pods, restarts, gaps, gpu };
+  const allNamespaces = [...new Set([...namespaces, ...finalPods.filter((p) => isExportedPod(schema, p)).map((p) => p.namespace)])];
+  return { schema, start, end, tickSeconds, scrapeIntervalSeconds, nodes: finalNodes, namespaces: allNamespaces, pods: finalPods, restarts, gaps, gpu };
 }

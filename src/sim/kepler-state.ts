@@ -1,4 +1,4 @@
-import { idleEnergy, overlaps, podEnergy } from './energy.js';
+import { idleEnergy, overlaps, podEnergy, processEnd, processEnergy } from './energy.js';
 import { isExportedPod, type Scenario, type SimComponent, type SimNode, type SimPod } from './scenario.js';
 import { epochStart, lastTick, type NodeTimeline } from './timeline.js';
 
@@ -13,6 +13,13 @@ export interface PodReading {
   readonly total: Joules;
   /** Energy of the last tick window. */
   readonly window: Joules;
+  /**
+   * v0.10+ pod GPU counter: the sum over the GPU processes running at the tick of their energy since
+   * the instance started (the whole GPU energy for a pod without processes).
+   */
+  readonly gpuSum: number;
+  /** v0.10+ pod GPU power: the running processes' energy in the last tick window over its length. */
+  readonly gpuWatts: number;
 }
 
 /** What Kepler on one node exports at a tick. */
@@ -66,7 +73,21 @@ export function readNode(scenario: Scenario, nt: NodeTimeline, scrapeTime: numbe
       activeWindow[c] += window[c];
     }
     const state = visibility(scenario, pod, tau, previousTick);
-    if (state !== undefined && isExportedPod(scenario.schema, pod)) pods.push({ pod, state, total, window });
+    if (state !== undefined && isExportedPod(scenario.schema, pod)) {
+      const seconds = tau - windowStart;
+      let gpuSum = total.gpu;
+      let gpuWindow = window.gpu;
+      if (pod.gpuProcesses !== undefined) {
+        // A process counts while it runs at the tick; a terminated pod shows the processes that ran to its end.
+        const ended = (pod.end ?? Infinity) <= tau;
+        const running = pod.gpuProcesses.filter((p) =>
+          ended ? p.start < pod.end! && processEnd(pod, p) === pod.end : p.start < tau && processEnd(pod, p) > tau,
+        );
+        gpuSum = running.reduce((s, p) => s + processEnergy(pod, p, r, tau), 0);
+        gpuWindow = running.reduce((s, p) => s + processEnergy(pod, p, windowStart, tau), 0);
+      }
+      pods.push({ pod, state, total, window, gpuSum, gpuWatts: seconds > 0 ? gpuWindow / seconds : 0 });
+    }
   }
   return {
     node: nt.node,

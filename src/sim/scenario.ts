@@ -48,6 +48,11 @@ export interface SimNode {
   readonly idleWatts: ComponentWatts;
   /** Initial raw RAPL reading (v0.10+ `kepler_node_cpu_joules_total`), joules. */
   readonly raplOffsetJoules: number;
+  /**
+   * v0.10+: the node has no RAPL and Kepler reads hwmon (`--experimental.hwmon.enabled`): one zone named
+   * after the sensor, `cpu_power`, measuring package and DRAM together. Default: RAPL zones.
+   */
+  readonly hwmon?: boolean;
 }
 
 /** Energy components a pod draws power on. */
@@ -72,6 +77,17 @@ export interface PowerProfile {
 }
 
 /**
+ * One GPU process of a pod, at constant power. It runs in `[start, end)`, `end` absent: until the pod ends.
+ * Kepler v0.10+ exports a pod's GPU energy as the sum over its *running* processes, so when one exits
+ * while others run the pod's counter drops to the survivors' energy.
+ */
+export interface GpuProcess {
+  readonly start: number;
+  readonly end?: number;
+  readonly watts: number;
+}
+
+/**
  * A pod (one container). `system` and `kernel` are Kepler's pseudo containers for non-pod processes:
  * pods in v0.3 (`system` only) and v0.4–v0.9, part of the node's active energy only in v0.10+.
  */
@@ -89,6 +105,8 @@ export interface SimPod {
   /** When the pod ended; undefined while it runs to the end of the scenario. */
   readonly end?: number;
   readonly profile: PowerProfile;
+  /** GPU processes; when present they, not `profile.gpu`, are the pod's GPU power. */
+  readonly gpuProcesses?: readonly GpuProcess[];
 }
 
 /** Kepler on `node` restarts at `time`: its counters start again from 0; it serves nothing for `downSeconds`. */

@@ -1,5 +1,5 @@
 import type { HourRow } from '../core/types.js';
-import { idleEnergy, overlaps, podEnergy } from './energy.js';
+import { idleEnergy, overlaps, podEnergy, processEnd, processEnergy } from './energy.js';
 import { nodeEnergy, readNode } from './kepler-state.js';
 import { isExportedPod, type Scenario, type SimComponent, type SimPod } from './scenario.js';
 import { ENDED_CONTAINER_RETENTION_SECONDS } from './kepler-state.js';
@@ -12,7 +12,9 @@ export interface TruthRow extends HourRow {
    * ended pod whose series vanished before a scrape saw its final value, to its end (v0.4–v0.9 after a
    * gap longer than the 60 s retention, v0.3 when the last tick window was not scraped). Not included: a
    * restart that a poller cannot detect because the new counter is already above the old one (possible only
-   * for a pod that started just before the restart).
+   * for a pod that started just before the restart). v0.10+ GPU process churn: what a GPU process used from
+   * the last scrape that counted it to its exit while its pod ran on (the pod's counter, a sum over running
+   * processes, never shows it): the information limit of pod GPU energy.
    */
   readonly unobservableJoules: number;
 }
@@ -98,6 +100,29 @@ export function truth(scenario: Scenario, options: TruthOptions = {}): Truth {
   return { namespaces: rows(namespaces), nodes: rows(nodes) };
 }
 
+/** Per Kepler instance: the GPU processes that exited while their pod ran, from their last scrape to their exit. */
+function addUnseenProcesses(
+  scenario: Scenario,
+  nt: NodeTimeline,
+  r: number,
+  next: number | undefined,
+  finalTick: number,
+  seen: ReadonlyMap<object, number>,
+  from: number,
+  to: number,
+  namespaces: Acc,
+): void {
+  for (const pod of nt.pods) {
+    for (const g of pod.gpuProcesses ?? []) {
+      const exit = processEnd(pod, g);
+      // Exits with the pod are in its terminated export; an exit in the last instance counts once a scrape has followed it.
+      if (exit === pod.end || exit <= r || exit > (next ?? Infinity) || exit + scenario.scrapeIntervalSeconds >= finalTick) continue;
+      const since = seen.get(g) ?? Math.max(g.start, r);
+      perHour(from, to, since, exit, (h, a, b) => bump(namespaces, h, pod.namespace, 'unobservableJoules', processEnergy(pod, g, a, b)));
+    }
+  }
+}
+
 /** Per Kepler instance: what its counters held that no successful scrape ever saw. */
 function addUnobservable(scenario: Scenario, nt: NodeTimeline, from: number, to: number, namespaces: Acc, nodes: Acc): void {
   const starts = nt.epochStarts;
@@ -107,14 +132,19 @@ function addUnobservable(scenario: Scenario, nt: NodeTimeline, from: number, to:
     const next = starts[i + 1];
     if ((next ?? Infinity) <= scenario.start || r >= scenario.end) continue;
     const lastSeen = new Map<SimPod, number>();
+    const processSeen = new Map<object, number>();
     let lastNodeTick = r;
     for (const scrape of successfulScrapes(scenario, nt, Math.max(r, scenario.start - 1), Math.min(next ?? Infinity, scenario.end))) {
       if (next !== undefined && scrape.time >= next) break;
       const reading = readNode(scenario, nt, scrape.time, scrape.previous);
       if (reading.epochStart !== r) continue;
       lastNodeTick = reading.tick;
-      for (const p of reading.pods) lastSeen.set(p.pod, reading.tick);
+      for (const p of reading.pods) {
+        lastSeen.set(p.pod, reading.tick);
+        for (const g of p.pod.gpuProcesses ?? []) if (g.start < reading.tick && processEnd(p.pod, g) > reading.tick) processSeen.set(g, reading.tick);
+      }
     }
+    if (scenario.schema === 'v0.10+') addUnseenProcesses(scenario, nt, r, next, finalTick, processSeen, from, to, namespaces);
     for (const pod of nt.pods) {
       if (!isExportedPod(scenario.schema, pod) || !overlaps(pod, r, next ?? Infinity)) continue;
       const end = pod.end ?? Infinity;

@@ -27,7 +27,7 @@ describe('bench modules at tiny sizes', () => {
   it('the accuracy bench reads every scenario back from a real Prometheus, the ledger within 0.1 % of the truth', async () => {
     // Two hours: the gap straddles the first hour's end, so both sides of it are evaluated.
     const results = await evaluateAccuracy(['v0.10+'], 2);
-    expect(results.map((r) => r.name)).toEqual(['steady', 'churn', 'restarts', 'gap']);
+    expect(results.map((r) => r.name)).toEqual(['steady', 'churn', 'restarts', 'gap', 'gpu']);
     for (const r of results) {
       expect(r.namespaceHours).toBeGreaterThan(5);
       expect(r.ledger.missing).toBe(0);
@@ -37,6 +37,12 @@ describe('bench modules at tiny sizes', () => {
     }
     const churn = results.find((r) => r.name === 'churn')!;
     expect(churn.ledger.mean).toBeLessThan(churn.users.mean);
+    // GPU process exits: the ledger near the information limit, increase() and the reset rule far above it.
+    const gpu = results.find((r) => r.name === 'gpu')!.gpu!;
+    expect(gpu.limit).toBeLessThan(0);
+    expect(Math.abs(gpu.ledger - gpu.limit)).toBeLessThan(0.01);
+    expect(gpu.users).toBeGreaterThan(gpu.ledger + 0.01);
+    expect(gpu.ledgerWithoutPower).toBeGreaterThan(gpu.ledger + 0.01);
   }, 60_000);
 
   describe('against a Prometheus holding 240 synthetic Kepler series', () => {

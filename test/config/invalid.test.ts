@@ -13,6 +13,8 @@ describe('invalid configuration files (one mistake each)', () => {
     ['a zero interval', 'interval: 0s\n', 'config.yaml:1:11: interval: "0s" is too short: it must be longer than 0s'],
     ['a negative number', 'prometheus:\n  retries: -1\n', 'config.yaml:2:12: prometheus.retries: must be at least 0, got the number -1'],
     ['a fractional count', 'prometheus:\n  max_concurrency: 2.5\n', 'config.yaml:2:20: prometheus.max_concurrency: expected a whole number, got the number 2.5'],
+    ['an unknown zone component', 'kepler:\n  zones: {cpu_power: cpu}\n', 'config.yaml:2:22: kepler.zones.cpu_power: must be one of package, dram, gpu, ignore; got "cpu"'],
+    ['zones that are not a mapping', 'kepler:\n  zones: [cpu_power]\n', 'config.yaml:2:10: kepler.zones: expected a mapping of zone names to package, dram, gpu or ignore, got a list'],
     ['a zero power bound', 'kepler:\n  max_series_power_watts: 0\n', 'config.yaml:2:27: kepler.max_series_power_watts: must be greater than 0, got the number 0'],
     [
       'a window that is not a multiple of 60 s',

@@ -18,7 +18,9 @@ describe('renderLedgerText', () => {
       'energy_ledger_samples_rejected_total{reason="implausible"} 2',
       'energy_ledger_samples_rejected_total{reason="out_of_order"} 1',
       'energy_ledger_samples_rejected_total{reason="malformed"} 0',
-      'energy_ledger_counter_resets_total 3',
+      'energy_ledger_counter_resets_total{cause="kepler_restart"} 2',
+      'energy_ledger_counter_resets_total{cause="series_restart"} 0',
+      'energy_ledger_counter_resets_total{cause="gpu_process_exit"} 1',
       'energy_ledger_series 42',
       'energy_ledger_data_watermark_timestamp_seconds 1700003600',
     ]);

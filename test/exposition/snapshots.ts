@@ -16,7 +16,7 @@ export function snapshotOf(namespaces: readonly GroupEnergy[], overrides: Partia
         periods: { current_hour: 1.5, previous_hour: 3 },
       },
     ],
-    stats: { samples: 1234, rejected: { implausible: 2, out_of_order: 1, malformed: 0 }, resets: 3, series: 42 },
+    stats: { samples: 1234, rejected: { implausible: 2, out_of_order: 1, malformed: 0 }, resets: 3, resetsByCause: { kepler_restart: 2, series_restart: 0, gpu_process_exit: 1 }, series: 42 },
     ...overrides,
   };
 }

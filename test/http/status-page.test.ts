@@ -21,6 +21,14 @@ function input(over: Partial<StatusPageInput> = {}): StatusPageInput {
 }
 
 describe('renderStatusPage', () => {
+  it('lists unknown Kepler zones with the config line that counts them, and nothing when there are none', () => {
+    const html = renderStatusPage(input({ unknownZones: ['cpu_power', '<x>'] }));
+    expect(html).toContain('<dt>Unknown Kepler zones</dt>');
+    expect(html).toContain('<code>cpu_power</code>: not counted; to count it set <code>kepler.zones: {cpu_power: package}</code>');
+    expect(html).toContain('<code>&lt;x&gt;</code>');
+    expect(renderStatusPage(input())).not.toContain('unknown-zones');
+  });
+
   it('ranks namespaces by power from the 5m window: watt-hours times 12', () => {
     const html = renderStatusPage(input());
     const names = [...html.matchAll(/<tr><td class="name">([^<]*)<\/td><td class="num">([^<]*)<\/td><td class="meter">/g)].map((m) => [m[1], m[2]]);

@@ -2,6 +2,8 @@ import type { SeriesSamples } from '../types.js';
 import { bookInterval } from './book-interval.js';
 import type { ScrapeCursor } from './node-scrapes.js';
 import type { ResolvedLedgerOptions } from './options.js';
+import { decideProcessSumDrop } from './process-exit.js';
+import type { ResetCauses } from './reset-causes.js';
 import type { SeriesTable } from './series-table.js';
 import { bucketIndexOf } from './time.js';
 
@@ -10,6 +12,8 @@ export interface IngestCounts {
   accepted: number;
   skipped: number;
   resets: number;
+  /** Of `resets`, drops of process-sum counters that were process exits, not resets. */
+  processExits: number;
   implausible: number;
   outOfOrder: number;
   malformed: number;
@@ -17,7 +21,7 @@ export interface IngestCounts {
 
 /** A zeroed {@link IngestCounts}. */
 export function zeroCounts(): IngestCounts {
-  return { accepted: 0, skipped: 0, resets: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
+  return { accepted: 0, skipped: 0, resets: 0, processExits: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
 }
 
 /**
@@ -43,6 +47,8 @@ export const READ_BACK_NOISE = 1e-9;
  * the series afresh: a baseline at or before the origin, otherwise energy counted from 0 (a counter's
  * value; a gauge's over the interval since its node's previous scrape, or over one sample period when
  * there is none or it is more than the TTL before).
+ * A counter that drops is a reset (its new value counts from 0, and `causes` tells why) unless the
+ * series sums running processes and the drop is a process exit (see `process-exit.ts`).
  */
 export function accountSeries(
   table: SeriesTable,
@@ -53,6 +59,7 @@ export function accountSeries(
   watermark: number,
   stale: number,
   scrapes: ScrapeCursor,
+  causes: ResetCauses,
 ): number {
   const { descriptor, timestamps, values } = series;
   const n = timestamps.length;
@@ -73,6 +80,8 @@ export function accountSeries(
   let cursor = table.cursor[slot]!;
   let prevTime = table.prevTime[slot]!;
   let prevValue = table.prevValue[slot]!;
+  let prevPower = table.prevPower[slot]!;
+  const power = descriptor.dropsOnProcessExit === true ? series.power : undefined;
   let batchMax = -Infinity;
 
   for (let i = 0; i < n; i++) {
@@ -131,6 +140,13 @@ export function accountSeries(
       if (d < 0) {
         counts.resets++;
         d = v;
+        const drop = power === undefined ? undefined : decideProcessSumDrop(prevTime, prevPower, t, v, power[i]!);
+        if (drop?.processExit === true) {
+          causes.count('gpu_process_exit');
+          counts.processExits++;
+          d = drop.amount;
+        } else if (descriptor.scope === 'node') causes.nodeReset(descriptor.node, t);
+        else causes.seriesReset(descriptor.node, prevTime, t);
       }
       const joules = d * toJoules;
       if (joules / (t - prevTime) > maxWatts) counts.implausible++;
@@ -147,9 +163,11 @@ export function accountSeries(
     }
     prevTime = t;
     prevValue = v;
+    if (power !== undefined) prevPower = power[i]!;
   }
   table.cursor[slot] = cursor;
   table.prevTime[slot] = prevTime;
   table.prevValue[slot] = prevValue;
+  table.prevPower[slot] = prevPower;
   return watermark;
 }

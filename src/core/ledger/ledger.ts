@@ -5,6 +5,7 @@ import { groupKeyOf, newNamespaceGroups } from './cardinality.js';
 import { GroupAccount } from './group-account.js';
 import { NodeScrapes, type ScrapeCursor } from './node-scrapes.js';
 import { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
+import { ResetCauses } from './reset-causes.js';
 import { SeriesTable } from './series-table.js';
 import { NODE_SILENCE_SECONDS, SettledWatermark } from './settled-watermark.js';
 import { bucketIndexOf, HOUR_SECONDS, hourStartOf } from './time.js';
@@ -16,7 +17,10 @@ export interface IngestResult {
   /** Samples at or before their series' newest accounted sample (re-reads of an overlap). */
   readonly skipped: number;
   readonly rejected: Readonly<Record<RejectReason, number>>;
+  /** Counter drops, process exits included. */
   readonly resets: number;
+  /** Of `resets`, GPU process exits (a normal event, not an anomaly). */
+  readonly processExits: number;
 }
 
 /** Energy of one group, joules. */
@@ -46,6 +50,7 @@ export class Ledger {
   private wm = -Infinity;
   private readonly nodes = new SettledWatermark();
   private readonly scrapes = new NodeScrapes();
+  private readonly causes = new ResetCauses();
   private readonly totals_ = { samples: 0, resets: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
 
   constructor(options: LedgerOptions) {
@@ -85,8 +90,9 @@ export class Ledger {
       const d = s.descriptor;
       const slot = this.series.slotOf(d.key) ?? this.series.add(d.key, this.groupFor(s));
       const cursor = d.kind === 'gauge' ? this.scrapes.cursor(nodeKeyOf(d)) : NO_SCRAPES;
-      const newest = accountSeries(this.series, slot, s, this.options, counts, -Infinity, start, cursor);
+      const newest = accountSeries(this.series, slot, s, this.options, counts, -Infinity, start, cursor, this.causes);
       if (newest > watermark) watermark = newest;
+      if (d.scope === 'node') this.causes.nodeRead(d.node, newest);
       this.nodes.observe(nodeKeyOf(d), newest);
       if (++n === seriesPerStep) {
         n = 0;
@@ -95,6 +101,7 @@ export class Ledger {
     }
     this.scrapes.settle(watermark, this.options.seriesTtlSeconds);
     this.wm = this.nodes.settle();
+    this.causes.settle(watermark, this.options.seriesTtlSeconds);
     if (watermark > -Infinity) this.evict(watermark);
     const t = this.totals_;
     t.samples += counts.accepted;
@@ -107,6 +114,7 @@ export class Ledger {
       skipped: counts.skipped,
       rejected: { implausible: counts.implausible, out_of_order: counts.outOfOrder, malformed: counts.malformed },
       resets: counts.resets,
+      processExits: counts.processExits,
     };
   }
 
@@ -136,6 +144,7 @@ export class Ledger {
       samples: t.samples,
       rejected: { implausible: t.implausible, out_of_order: t.outOfOrder, malformed: t.malformed },
       resets: t.resets,
+      resetsByCause: this.causes.byCause(),
       series: this.series.size,
     };
   }

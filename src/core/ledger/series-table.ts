@@ -14,6 +14,8 @@ export class SeriesTable {
   /** Time and raw value of the last valid sample, the base of the next delta; `NaN` time if none. */
   prevTime = new Float64Array(0);
   prevValue = new Float64Array(0);
+  /** Power at the last valid sample, watts (`NaN` if none); only for series that sum processes. */
+  prevPower = new Float64Array(0);
   /** Group each series books into, fixed when the series is first seen. */
   group: (GroupAccount | undefined)[] = [];
 
@@ -43,6 +45,7 @@ export class SeriesTable {
     this.cursor[slot] = -Infinity;
     this.prevTime[slot] = NaN;
     this.prevValue[slot] = NaN;
+    this.prevPower[slot] = NaN;
     return slot;
   }
 
@@ -73,6 +76,7 @@ export class SeriesTable {
     this.cursor = widen(this.cursor);
     this.prevTime = widen(this.prevTime);
     this.prevValue = widen(this.prevValue);
+    this.prevPower = widen(this.prevPower);
     this.capacity = capacity;
   }
 }

@@ -19,8 +19,17 @@ export interface MetricSpec {
   readonly toJoules: number;
   /** Fixed component of the metric; undefined when it comes from the `zone` label. */
   readonly component?: Component;
-  /** v0.10+ CPU metrics: zone value → component. Zones not listed (core, uncore, psys) are out of scope. */
+  /**
+   * v0.10+ CPU metrics: the zones accounted by default, zone value → component. The classifier reads
+   * the zone through `kepler.zones` merged over `DEFAULT_ZONES` (see `zones.ts`) instead.
+   */
   readonly zones?: Readonly<Record<string, Component>>;
+  /**
+   * The counter sums the running processes of a pod and drops when one exits (v0.10+ pod GPU energy);
+   * `powerMetric` is the gauge read alongside to bound such a drop (see `process-exit.ts`).
+   */
+  readonly dropsOnProcessExit?: boolean;
+  readonly powerMetric?: string;
   /** v0.4–v0.9: the series carry a `mode` label (`dynamic`/`idle`; absent before v0.4.2). */
   readonly hasMode?: boolean;
   /** Identity labels besides the node, the extra grouping labels, the zone and the mode. */
@@ -71,7 +80,7 @@ const V4: Base = { schema: 'v0.4-v0.9', kind: 'counter', toJoules: 1 };
 
 const V10_METRICS: readonly MetricSpec[] = [
   { ...V10, name: 'kepler_pod_cpu_joules_total', scope: 'namespace', code: 'Ap', zones: CPU_ZONES, identity: V10_POD },
-  { ...V10, name: 'kepler_pod_gpu_joules_total', scope: 'namespace', code: 'Ag', component: 'gpu', identity: [...V10_POD, ...V10_GPU] },
+  { ...V10, name: 'kepler_pod_gpu_joules_total', scope: 'namespace', code: 'Ag', component: 'gpu', dropsOnProcessExit: true, powerMetric: 'kepler_pod_gpu_watts', identity: [...V10_POD, ...V10_GPU] },
   { ...V10, name: 'kepler_node_cpu_active_joules_total', scope: 'node', code: 'AA', zones: CPU_ZONES, identity: V10_NODE },
   { ...V10, name: 'kepler_node_cpu_idle_joules_total', scope: 'node', code: 'AI', zones: CPU_ZONES, identity: V10_NODE },
   { ...V10, name: 'kepler_node_gpu_active_joules_total', scope: 'node', code: 'AG', component: 'gpu', identity: V10_GPU },

@@ -2,6 +2,7 @@ import type { Component, RawSeries, SeriesDescriptor } from '../types.js';
 import { NODE_LABELS, SCHEMA_SPECS, type IdentitySlot, type MetricSpec } from './catalogue.js';
 import { KEY_SEP, encodeKeyField } from './key-codec.js';
 import { compileNamespaceRelabel, type NamespaceRelabelRule } from './namespace-relabel.js';
+import { resolveZones, type IgnoreReason, type ZoneTarget } from './zones.js';
 
 /** What the classifier keeps in scope and how it groups. */
 export interface ClassifyOptions {
@@ -20,6 +21,8 @@ export interface ClassifyOptions {
    * series key keeps the raw labels); absent or empty: names are kept. See `namespace-relabel.ts`.
    */
   readonly namespaceRelabel?: readonly NamespaceRelabelRule[];
+  /** v0.10+ zone → component (`kepler.zones`), merged over `DEFAULT_ZONES`; absent: the defaults. */
+  readonly zones?: Readonly<Record<string, ZoneTarget>>;
 }
 
 export const DEFAULT_MODES: readonly string[] = ['dynamic', 'idle'];
@@ -43,6 +46,8 @@ interface Compiled {
   readonly component: Component | undefined;
   /** Zone → component, restricted to selected components. */
   readonly zones: ReadonlyMap<string, Component> | undefined;
+  /** Zones named by the map (accounted or not); a zone outside it is unknown. */
+  readonly known: ReadonlySet<string> | undefined;
 }
 
 /** The node a series was measured on; see `NODE_LABELS` for the order. */
@@ -63,18 +68,21 @@ function slotValue(labels: Readonly<Record<string, string>>, slot: IdentitySlot)
 }
 
 function compile(options: ClassifyOptions): Map<string, Compiled> {
-  const selected = new Set(options.components);
+  const selected = new Set<string>(options.components);
+  const zoneMap = resolveZones(options.zones);
   const table = new Map<string, Compiled>();
   for (const schema of SCHEMA_SPECS) {
     for (const spec of schema.metrics) {
       let zones: Map<string, Component> | undefined;
+      let known: Set<string> | undefined;
       if (spec.zones !== undefined) {
-        zones = new Map(Object.entries(spec.zones).filter(([, c]) => selected.has(c)));
+        zones = new Map(Object.entries(zoneMap).filter((e): e is [string, Component] => selected.has(e[1])));
         if (zones.size === 0) continue;
+        known = new Set(Object.keys(zoneMap));
       } else if (spec.component === undefined || !selected.has(spec.component)) {
         continue;
       }
-      table.set(spec.name, { spec, namespaceLabel: schema.namespaceLabel, component: spec.component, zones });
+      table.set(spec.name, { spec, namespaceLabel: schema.namespaceLabel, component: spec.component, zones, known });
     }
   }
   return table;
@@ -141,8 +149,31 @@ export function createClassifier(options: ClassifyOptions): Classifier {
       node,
       ...(nodeKey === undefined ? {} : { nodeKey }),
       component: component as Component,
+      ...(spec.dropsOnProcessExit === true ? { dropsOnProcessExit: true } : {}),
     };
     return spec.kind === 'gauge' ? { ...descriptor, samplePeriodSeconds } : descriptor;
+  };
+}
+
+/** Why an in-scope metric's series is deliberately not accounted, with the zone it names. */
+export interface IgnoredSeries {
+  readonly reason: IgnoreReason;
+  readonly zone: string;
+}
+
+/**
+ * For series the classifier leaves out: why, when it is on purpose (a zone of an accounted metric
+ * that the zone map does not count). Undefined for any other series.
+ */
+export function createIgnoreExplainer(options: ClassifyOptions): (raw: RawSeries) => IgnoredSeries | undefined {
+  const table = compile(options);
+  return (raw) => {
+    const name = raw.labels['__name__'];
+    const entry = name === undefined ? undefined : table.get(name);
+    if (entry?.zones === undefined) return undefined;
+    const zone = raw.labels['zone'] ?? '';
+    if (entry.zones.has(zone)) return undefined;
+    return { reason: entry.known!.has(zone) ? 'ignored_zone' : 'unknown_zone', zone };
   };
 }
 

@@ -14,10 +14,13 @@ export {
   DEFAULT_SAMPLE_PERIOD_SECONDS,
   classifySeries,
   createClassifier,
+  createIgnoreExplainer,
   resolveNode,
   type ClassifyOptions,
   type Classifier,
+  type IgnoredSeries,
 } from './classify.js';
+export { DEFAULT_ZONES, ZONE_TARGETS, resolveZones, zoneHint, type IgnoreReason, type ZoneTarget } from './zones.js';
 export { DETECTION_METRIC_NAMES, detectSchemas, schemaOfMetric, schemasByNode } from './detect.js';
 export { buildSelector, queriesFor, type QuerySpec } from './queries.js';
 export { SelectorError, formatMatcher, parseSelector, quote, selectorProblem, type LabelMatcher } from './selector.js';

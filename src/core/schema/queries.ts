@@ -2,6 +2,7 @@ import type { SchemaId, Scope } from '../types.js';
 import { schemaSpec, type MetricSpec } from './catalogue.js';
 import type { ClassifyOptions } from './classify.js';
 import { formatMatcher, parseSelector, quote } from './selector.js';
+import { resolveZones } from './zones.js';
 
 /** One metric to fetch for a schema: `metric{matchers}`. */
 export interface QuerySpec {
@@ -10,25 +11,34 @@ export interface QuerySpec {
   readonly metric: string;
   /** PromQL matchers without braces, e.g. `zone=~"package|dram"`; `''` when none. */
   readonly matchers: string;
+  /**
+   * Set on the power gauge read alongside a counter that drops on process exit: the counter's name.
+   * Its series are matched to the counter's by identity (see `process-exit.ts`).
+   */
+  readonly powerFor?: string;
 }
 
 const REGEX_META = /[\\^$.|?*+()[\]{}]/g;
 const escapeRegex = (v: string): string => v.replace(REGEX_META, '\\$&');
 
-/** `label="a"` for one value, `label=~"a|b"` for several (values regex-escaped). */
-function anyOf(label: string, values: readonly string[]): string {
-  if (values.length === 1) return `${label}=${quote(values[0] as string)}`;
-  return `${label}=~${quote(values.map(escapeRegex).join('|'))}`;
+/** `label!="a"` for one value, `label!~"a|b"` for several (values regex-escaped). */
+function noneOf(label: string, values: readonly string[]): string {
+  if (values.length === 1) return `${label}!=${quote(values[0] as string)}`;
+  return `${label}!~${quote(values.map(escapeRegex).join('|'))}`;
 }
 
-function matchersFor(spec: MetricSpec, options: Pick<ClassifyOptions, 'components' | 'modes'>): string | undefined {
+type QueryOptions = Pick<ClassifyOptions, 'components' | 'modes' | 'zones'>;
+
+function matchersFor(spec: MetricSpec, options: QueryOptions): string | undefined {
   const parts: string[] = [];
   if (spec.zones !== undefined) {
-    const zones = Object.entries(spec.zones)
-      .filter(([, c]) => options.components.includes(c))
-      .map(([z]) => z);
-    if (zones.length === 0) return undefined;
-    parts.push(anyOf('zone', zones));
+    // Every zone but the ones known not to count: unknown zones (hwmon's `cpu_power`) are read so
+    // that they can be reported, never silently lost.
+    const map = Object.entries(resolveZones(options.zones));
+    const counted = map.filter(([, c]) => c !== 'ignore' && options.components.includes(c));
+    if (counted.length === 0) return undefined;
+    const skipped = map.filter(([, c]) => c === 'ignore' || !options.components.includes(c)).map(([z]) => z);
+    if (skipped.length > 0) parts.push(noneOf('zone', skipped.sort()));
   } else if (spec.component === undefined || !options.components.includes(spec.component)) {
     return undefined;
   }
@@ -40,11 +50,13 @@ function matchersFor(spec: MetricSpec, options: Pick<ClassifyOptions, 'component
 }
 
 /** The metrics to fetch for a schema, both scopes, restricted to the selected components and modes. */
-export function queriesFor(schema: SchemaId, options: Pick<ClassifyOptions, 'components' | 'modes'>): QuerySpec[] {
+export function queriesFor(schema: SchemaId, options: QueryOptions): QuerySpec[] {
   const out: QuerySpec[] = [];
   for (const spec of schemaSpec(schema).metrics) {
     const matchers = matchersFor(spec, options);
-    if (matchers !== undefined) out.push({ schema, scope: spec.scope, metric: spec.name, matchers });
+    if (matchers === undefined) continue;
+    out.push({ schema, scope: spec.scope, metric: spec.name, matchers });
+    if (spec.powerMetric !== undefined) out.push({ schema, scope: spec.scope, metric: spec.powerMetric, matchers, powerFor: spec.name });
   }
   return out;
 }

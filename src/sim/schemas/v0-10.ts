@@ -19,12 +19,17 @@ interface Zone {
   of(j: Joules): number;
 }
 
-const ZONES: readonly Zone[] = [
+const RAPL_ZONES: readonly Zone[] = [
   { name: 'package', path: '/host/sys/class/powercap/intel-rapl:0', maxJoules: 262143.32885, of: (j) => j.package },
   { name: 'core', path: '/host/sys/class/powercap/intel-rapl:0:0', maxJoules: 262143.32885, of: (j) => CORE_SHARE * j.package },
   { name: 'dram', path: '/host/sys/class/powercap/intel-rapl:0:1', maxJoules: 65712.999613, of: (j) => j.dram },
   { name: 'psys', path: '/host/sys/class/powercap/intel-rapl:1', maxJoules: 262143.32885, of: (j) => PSYS_FACTOR * (j.package + j.dram) },
 ];
+
+/** hwmon (ARM servers, no RAPL): one sensor, `cpu_power`, covering package and DRAM; Kepler accumulates it (no wrap). */
+const HWMON_ZONES: readonly Zone[] = [{ name: 'cpu_power', path: '/sys/class/hwmon/hwmon2', maxJoules: Number.MAX_SAFE_INTEGER, of: (j) => j.package + j.dram }];
+
+const zonesOf = (r: NodeReading): readonly Zone[] => (r.node.hwmon === true ? HWMON_ZONES : RAPL_ZONES);
 
 const watts = (joules: number, r: NodeReading): number => (r.windowSeconds > 0 ? joules / r.windowSeconds : 0);
 const sum = (a: Joules, b: Joules): Joules => ({ package: a.package + b.package, dram: a.dram + b.dram, gpu: a.gpu + b.gpu });
@@ -45,14 +50,17 @@ function containerLabels(p: PodReading, r: NodeReading): Labels {
 }
 
 function perZone(r: NodeReading, labels: (p: PodReading) => Labels, value: (p: PodReading, z: Zone) => number): Sample[] {
-  return r.pods.flatMap((p) => ZONES.map((z) => ({ labels: { ...labels(p), zone: z.name }, value: value(p, z) })));
+  return r.pods.flatMap((p) => zonesOf(r).map((z) => ({ labels: { ...labels(p), zone: z.name }, value: value(p, z) })));
 }
 
 function nodeZones(r: NodeReading, value: (z: Zone) => number): Sample[] {
-  return ZONES.map((z) => ({ labels: { node_name: r.node.name, path: z.path, zone: z.name }, value: value(z) }));
+  return zonesOf(r).map((z) => ({ labels: { node_name: r.node.name, path: z.path, zone: z.name }, value: value(z) }));
 }
 
-const gpuPods = (r: NodeReading): PodReading[] => r.pods.filter((p) => p.pod.profile.gpu !== undefined);
+/** Pods whose GPU counter is above 0: Kepler exports pod and container GPU series only then. */
+const gpuPods = (r: NodeReading): PodReading[] => r.pods.filter((p) => (p.pod.profile.gpu !== undefined || p.pod.gpuProcesses !== undefined) && p.gpuSum > 0);
+/** Kepler exports the pod GPU power gauge only above 0 W. */
+const gpuPowered = (r: NodeReading): PodReading[] => gpuPods(r).filter((p) => p.gpuWatts > 0);
 const GPU_LABELS = { gpu: '0', gpu_name: 'NVIDIA A100-SXM4-40GB', vendor: 'nvidia' };
 
 function nodeGpu(r: NodeReading, value: number): Sample[] {
@@ -156,13 +164,13 @@ const gpuFamilies: readonly FamilySpec[] = [
     name: 'kepler_container_gpu_joules_total',
     help: 'Energy consumption of gpu at container level in joules',
     type: 'counter',
-    samples: (r) => gpuPods(r).map((p) => ({ labels: containerLabels(p, r), value: p.total.gpu })),
+    samples: (r) => gpuPods(r).map((p) => ({ labels: containerLabels(p, r), value: p.gpuSum })),
   },
   {
     name: 'kepler_container_gpu_watts',
     help: 'Power consumption of gpu at container level in watts',
     type: 'gauge',
-    samples: (r) => gpuPods(r).map((p) => ({ labels: containerLabels(p, r), value: watts(p.window.gpu, r) })),
+    samples: (r) => gpuPowered(r).map((p) => ({ labels: containerLabels(p, r), value: p.gpuWatts })),
   },
   {
     name: 'kepler_node_gpu_active_joules_total',
@@ -204,13 +212,13 @@ const gpuFamilies: readonly FamilySpec[] = [
     name: 'kepler_pod_gpu_joules_total',
     help: 'Energy consumption of gpu at pod level in joules',
     type: 'counter',
-    samples: (r) => gpuPods(r).map((p) => ({ labels: podLabels(p, r), value: p.total.gpu })),
+    samples: (r) => gpuPods(r).map((p) => ({ labels: podLabels(p, r), value: p.gpuSum })),
   },
   {
     name: 'kepler_pod_gpu_watts',
     help: 'Power consumption of gpu at pod level in watts',
     type: 'gauge',
-    samples: (r) => gpuPods(r).map((p) => ({ labels: podLabels(p, r), value: watts(p.window.gpu, r) })),
+    samples: (r) => gpuPowered(r).map((p) => ({ labels: podLabels(p, r), value: p.gpuWatts })),
   },
 ];
 

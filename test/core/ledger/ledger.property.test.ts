@@ -30,18 +30,23 @@ const seriesArb = (index: number): fc.Arbitrary<GeneratedSeries> =>
     .record({
       gaugeKind: fc.boolean(),
       millijoules: fc.boolean(),
+      processSum: fc.boolean(),
+      watts: fc.array(fc.oneof(fc.constant(NaN), fc.integer({ min: 0, max: 400 })), { minLength: 30, maxLength: 30 }),
       scope: fc.constantFrom<Scope>('namespace', 'node'),
       group: fc.constantFrom('a', 'b', 'c'),
       startMs: fc.integer({ min: -900_000, max: 4_000_000 }),
       steps: fc.array(stepArb, { minLength: 1, maxLength: 30 }),
     })
-    .map(({ gaugeKind, millijoules, scope, group, startMs, steps }) => {
+    .map(({ gaugeKind, millijoules, processSum, watts, scope, group, startMs, steps }) => {
+      // A pod GPU counter (a sum over processes) with its power read alongside.
+      const gpu = processSum && !gaugeKind && scope === 'namespace';
       const d = descriptor(`s${index}`, {
         scope,
         group: [group],
         kind: gaugeKind ? 'gauge' : 'counter',
         toJoules: gaugeKind || millijoules ? 0.001 : 1,
         ...(gaugeKind ? { schema: 'v0.3' as const, samplePeriodSeconds: 3 } : {}),
+        ...(gpu ? { component: 'gpu' as const, dropsOnProcessExit: true } : {}),
       });
       const times: number[] = [];
       const values: number[] = [];
@@ -57,7 +62,7 @@ const seriesArb = (index: number): fc.Arbitrary<GeneratedSeries> =>
         else if (step.kind === 'spike') values.push((counter += 1e12));
         else values.push((counter += gaugeKind || millijoules ? raw * 1000 : raw));
       }
-      return { descriptor: d, times, values };
+      return { descriptor: d, times, values, ...(gpu ? { power: watts.slice(0, times.length) } : {}) };
     });
 
 const streamArb = fc.integer({ min: 1, max: 5 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => seriesArb(i))));
@@ -69,7 +74,13 @@ const optionsArb = fc.record({
 
 function toSamples(s: GeneratedSeries, from = -Infinity, to = Infinity): SeriesSamples {
   const idx = s.times.flatMap((t, i) => (t >= from && t <= to ? [i] : []));
-  return { descriptor: s.descriptor, timestamps: idx.map((i) => s.times[i]!), values: idx.map((i) => s.values[i]!) };
+  const power = s.power;
+  return {
+    descriptor: s.descriptor,
+    timestamps: idx.map((i) => s.times[i]!),
+    values: idx.map((i) => s.values[i]!),
+    ...(power === undefined ? {} : { power: idx.map((i) => power[i]!) }),
+  };
 }
 
 function ledgerFor(o: { seriesTtlSeconds: number; maxSeriesPowerWatts: number; shortRetention?: boolean }): Ledger {
@@ -123,6 +134,8 @@ describe('ledger properties', () => {
         for (const scope of SCOPES) for (const g of l.totals(scope)) totals += Math.round(g.joules * 1e6);
         expect(totals).toBe(expected.micro);
         expect(l.stats().resets).toBe(expected.resets);
+        const causes = l.stats().resetsByCause!;
+        expect(causes.kepler_restart + causes.series_restart + causes.gpu_process_exit).toBeLessThanOrEqual(expected.resets);
       }),
       { numRuns: RUNS },
     );

@@ -67,7 +67,7 @@ describe('sample handling', () => {
     const batch = [samples(descriptor('a'), [[O, 0], [O + 10, 10]])];
     l.ingest(batch);
     const again = l.ingest(batch);
-    expect(again).toEqual({ accepted: 0, skipped: 2, rejected: { implausible: 0, out_of_order: 0, malformed: 0 }, resets: 0 });
+    expect(again).toEqual({ accepted: 0, skipped: 2, rejected: { implausible: 0, out_of_order: 0, malformed: 0 }, resets: 0, processExits: 0 });
     expect(totalOf(l, 'ns-a')).toBe(10);
     expect(l.stats().samples).toBe(2);
   });

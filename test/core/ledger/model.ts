@@ -5,6 +5,8 @@ export interface GeneratedSeries {
   readonly descriptor: SeriesDescriptor;
   readonly times: readonly number[];
   readonly values: readonly number[];
+  /** Power at each sample, watts (NaN: none exported); only with `dropsOnProcessExit`. */
+  readonly power?: readonly number[];
 }
 
 /** The limits the model applies (mirrors the ledger options under test). */
@@ -52,7 +54,7 @@ export function expectedMicroJoules(series: readonly GeneratedSeries[], l: Model
     const { kind, toJoules } = s.descriptor;
     const period = s.descriptor.samplePeriodSeconds ?? 0;
     let last = -Infinity;
-    let prev: { t: number; v: number } | undefined;
+    let prev: { t: number; v: number; w: number } | undefined;
     s.times.forEach((t, i) => {
       const v = s.values[i]!;
       if (t - last > l.ttlSeconds) prev = undefined;
@@ -74,6 +76,13 @@ export function expectedMicroJoules(series: readonly GeneratedSeries[], l: Model
         if (d < 0) {
           resets++;
           d = v;
+          if (s.power !== undefined && s.descriptor.dropsOnProcessExit === true) {
+            // A drop above what both ends' power allows over the interval is a process exit: the
+            // survivors' power at the end times the interval is booked.
+            const w1 = Number.isNaN(s.power[i]!) ? 0 : s.power[i]!;
+            const w0 = Number.isNaN(prev!.w) ? 0 : prev!.w;
+            if (v > Math.max(w0, w1) * (t - prev!.t)) d = w1 * (t - prev!.t);
+          }
         }
         const e = d * toJoules;
         if (e / (t - prev!.t) <= l.maxWatts) micro += afterOrigin(prev!.t, t, Math.round(e * 1e6), l.origin);
@@ -82,7 +91,7 @@ export function expectedMicroJoules(series: readonly GeneratedSeries[], l: Model
         const from = nodePreviousScrape(series, s, t);
         micro += afterOrigin(from, t, Math.round(v * toJoules * ((t - from) / period) * 1e6), l.origin);
       }
-      prev = { t, v };
+      prev = { t, v, w: s.power?.[i] ?? NaN };
     });
   }
   return { micro, resets };

@@ -16,24 +16,32 @@ const opts = DEFAULT_CLASSIFY_OPTIONS;
 const byMetric = (specs: QuerySpec[]): Record<string, string> => Object.fromEntries(specs.map((q) => [q.metric, q.matchers]));
 
 describe('queriesFor', () => {
-  it('reads v0.10+ pods and nodes by zone package and dram, and GPUs without zone', () => {
+  it('reads v0.10+ pods and nodes in every zone but the nested ones, and GPUs without zone with their power', () => {
     expect(byMetric(queriesFor('v0.10+', opts))).toEqual({
-      kepler_pod_cpu_joules_total: 'zone=~"package|dram"',
+      kepler_pod_cpu_joules_total: 'zone!~"core|psys|uncore"',
       kepler_pod_gpu_joules_total: '',
-      kepler_node_cpu_active_joules_total: 'zone=~"package|dram"',
-      kepler_node_cpu_idle_joules_total: 'zone=~"package|dram"',
+      kepler_pod_gpu_watts: '',
+      kepler_node_cpu_active_joules_total: 'zone!~"core|psys|uncore"',
+      kepler_node_cpu_idle_joules_total: 'zone!~"core|psys|uncore"',
       kepler_node_gpu_active_joules_total: '',
       kepler_node_gpu_idle_joules_total: '',
     });
+    expect(queriesFor('v0.10+', opts).find((q) => q.metric === 'kepler_pod_gpu_watts')?.powerFor).toBe('kepler_pod_gpu_joules_total');
   });
 
-  it('narrows the zones to the selected components', () => {
+  it('leaves out the zones of components not selected, and reads unknown zones', () => {
     const specs = queriesFor('v0.10+', { components: ['package'], modes: opts.modes });
     expect(byMetric(specs)).toEqual({
-      kepler_pod_cpu_joules_total: 'zone="package"',
-      kepler_node_cpu_active_joules_total: 'zone="package"',
-      kepler_node_cpu_idle_joules_total: 'zone="package"',
+      kepler_pod_cpu_joules_total: 'zone!~"core|dram|psys|uncore"',
+      kepler_node_cpu_active_joules_total: 'zone!~"core|dram|psys|uncore"',
+      kepler_node_cpu_idle_joules_total: 'zone!~"core|dram|psys|uncore"',
     });
+  });
+
+  it('follows kepler.zones: a zone mapped to ignore is not read, one mapped to a component is', () => {
+    const specs = queriesFor('v0.10+', { ...opts, zones: { psys: 'package', package: 'ignore', dram: 'ignore' } });
+    expect(byMetric(specs)['kepler_pod_cpu_joules_total']).toBe('zone!~"core|dram|package|uncore"');
+    expect(queriesFor('v0.10+', { ...opts, components: ['dram'], zones: { dram: 'ignore' } })).toEqual([]);
   });
 
   it('reads the v0.4–v0.9 component families with both modes and mode-less series', () => {
@@ -65,7 +73,7 @@ describe('queriesFor', () => {
   });
 
   it.each(SCHEMAS)('only asks for %s metrics the classifier accepts in the same scope', (schema) => {
-    for (const q of queriesFor(schema, opts)) {
+    for (const q of queriesFor(schema, opts).filter((q) => q.powerFor === undefined)) {
       const labels = { zone: 'dram', mode: 'idle', node_name: 'n', instance: 'n' };
       const d = classifySeries(series(q.metric, labels), opts);
       expect(d, q.metric).toMatchObject({ schema, scope: q.scope });
