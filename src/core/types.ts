@@ -98,6 +98,11 @@ export interface LedgerSnapshot {
   readonly namespaces: readonly GroupEnergy[];
   readonly nodes: readonly GroupEnergy[];
   readonly stats: LedgerStats;
+  /**
+   * From when each published period counts, unix seconds, keyed by period: the period's start, or the
+   * earliest sample that exists when that is later (a fresh install mid-month). Absent without a restore.
+   */
+  readonly coverage?: Readonly<Record<string, number>>;
 }
 
 /** Energy of one group in one clock hour. */
