@@ -6,7 +6,7 @@ import { HOUR_SECONDS } from '../core/time.js';
 import { SCHEMAS } from '../core/types.js';
 import { prometheusFromConfig } from '../service/prometheus-from-config.js';
 import { classifyOptions, snapshotLabels } from '../service/config-mapping.js';
-import { FirstScrapeBaseline } from '../service/first-scrape-baseline.js';
+import { FirstScrapeBaseline } from '../core/ledger/first-scrape-baseline.js';
 import { KeplerReader } from '../service/kepler-reader.js';
 import type { SampleSource } from '../source/sample-source.js';
 import { dayBoundaries } from '../calendar/zone.js';

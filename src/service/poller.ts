@@ -4,7 +4,7 @@ import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
 import { DetectionSchedule } from './detection-schedule.js';
-import { FirstScrapeBaseline } from './first-scrape-baseline.js';
+import { FirstScrapeBaseline } from '../core/ledger/first-scrape-baseline.js';
 import { ingestInSteps } from './ingest-in-steps.js';
 import type { KeplerReader } from './kepler-reader.js';
 import type { LedgerChangeHooks } from './published-hours.js';

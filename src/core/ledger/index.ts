@@ -38,3 +38,4 @@ export { RestoredHours, type RestoredGroup } from './restored-hours.js';
 export { type RestoreInput, COUNTER_PERIOD, publishedSpans } from './restored-snapshot.js';
 export { firstHourOfDay, periodSpans, restoreStart, type PeriodSpan } from './period-spans.js';
 export { earliestSampleTime } from './earliest-sample.js';
+export { FirstScrapeBaseline } from './first-scrape-baseline.js';
