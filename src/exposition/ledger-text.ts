@@ -43,6 +43,12 @@ export function renderLedgerText(snapshot: LedgerSnapshot, options: LedgerTextOp
   }
   parts.push(familyHeader(METRICS.counterResets), `${METRICS.counterResets.name} ${formatValue(stats.resets)}\n`);
   parts.push(familyHeader(METRICS.series), `${METRICS.series.name} ${formatValue(stats.series)}\n`);
+  if (snapshot.coverage !== undefined) {
+    parts.push(familyHeader(METRICS.periodCoverage));
+    for (const [period, start] of Object.entries(snapshot.coverage)) {
+      parts.push(`${METRICS.periodCoverage.name}{${formatLabelPairs([LABEL_PERIOD], [period])}} ${formatValue(start)}\n`);
+    }
+  }
   parts.push(
     familyHeader(METRICS.dataWatermark),
     `${METRICS.dataWatermark.name} ${formatValue(snapshot.watermark ?? 0)}\n`,

@@ -121,6 +121,12 @@ export const METRICS = {
     help: 'Unix time of the last successful poll of the Prometheus API; 0 before the first one.',
     labels: [],
   },
+  periodCoverage: {
+    name: `${METRIC_PREFIX}_period_coverage_start_timestamp_seconds`,
+    type: 'gauge',
+    help: 'From when each published period counts, unix seconds: the period start, or the earliest Kepler sample Prometheus holds when that is later (a fresh install mid-month). A period is published only once all data that exists for it is read.',
+    labels: [LABEL_PERIOD],
+  },
   dataWatermark: {
     name: `${METRIC_PREFIX}_data_watermark_timestamp_seconds`,
     type: 'gauge',
@@ -186,6 +192,18 @@ export const METRICS = {
     type: 'gauge',
     help: '1 once the start-up backfill from the Prometheus API has completed, 0 before.',
     labels: [],
+  },
+  restoreProgress: {
+    name: `${METRIC_PREFIX}_restore_progress_ratio`,
+    type: 'gauge',
+    help: 'Share of the start-up restore read so far (the hours before the backfill, back to the start of the oldest published period), 0-1; 1 once complete. Periods that need those hours, and the joules counters, are published once it is 1.',
+    labels: [],
+  },
+  restoreErrors: {
+    name: `${METRIC_PREFIX}_restore_errors_total`,
+    type: 'counter',
+    help: 'Failed reads of the start-up restore, by reason; each is retried from where it stopped.',
+    labels: [LABEL_REASON],
   },
   carbonIntensityErrors: {
     name: `${METRIC_PREFIX}_carbon_intensity_errors_total`,

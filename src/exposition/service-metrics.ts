@@ -53,6 +53,13 @@ export class ServiceMetrics implements ServiceHealth {
     help: METRICS.backfillComplete.help,
     registers: [],
   });
+  readonly #restoreProgress = new Gauge({ name: METRICS.restoreProgress.name, help: METRICS.restoreProgress.help, registers: [] });
+  readonly #restoreErrors = new Counter({
+    name: METRICS.restoreErrors.name,
+    help: METRICS.restoreErrors.help,
+    labelNames: [LABEL_REASON],
+    registers: [],
+  });
   readonly #carbonIntensityErrors = new Counter({
     name: METRICS.carbonIntensityErrors.name,
     help: METRICS.carbonIntensityErrors.help,
@@ -69,7 +76,9 @@ export class ServiceMetrics implements ServiceHealth {
     for (const reason of POLL_ERROR_REASONS) {
       this.#errors.inc({ [LABEL_REASON]: reason }, 0);
       this.#carbonIntensityErrors.inc({ [LABEL_REASON]: reason }, 0);
+      this.#restoreErrors.inc({ [LABEL_REASON]: reason }, 0);
     }
+    this.#restoreProgress.set(0);
     this.#buildInfo.set({ [LABEL_VERSION]: version }, 1);
   }
 
@@ -101,6 +110,8 @@ export class ServiceMetrics implements ServiceHealth {
       this.#backfillGauge,
       this.#overflowGauge,
       this.#carbonIntensityErrors,
+      this.#restoreProgress,
+      this.#restoreErrors,
     ];
     for (const m of metrics) registry.registerMetric(m);
   }
@@ -146,6 +157,16 @@ export class ServiceMetrics implements ServiceHealth {
 
   countPollError(reason: PollErrorReason): void {
     this.#errors.inc({ [LABEL_REASON]: reason });
+  }
+
+  /** Sets the share of the start-up restore read so far (0–1). */
+  setRestoreProgress(ratio: number): void {
+    this.#restoreProgress.set(ratio);
+  }
+
+  /** Counts a failed read of the start-up restore (it is retried). */
+  countRestoreError(reason: PollErrorReason): void {
+    this.#restoreErrors.inc({ [LABEL_REASON]: reason });
   }
 
   /** Counts a failed read of the grid carbon intensity (the poll itself is unaffected). */

@@ -23,14 +23,21 @@ export interface RestoreInput {
 /** Label of the period whose joules the counters publish. */
 export const COUNTER_PERIOD = 'month_to_date';
 
-/** The periods published now and from when each counts (unix seconds): `max(period start, first sample)`. */
+/**
+ * The periods published now and from when each counts (unix seconds): `max(period start, first sample)`.
+ * A period that ended before the first sample is not published (no data exists for it).
+ */
 export function publishedSpans(ledger: Ledger, restore: RestoreInput): { spans: PeriodSpan[]; coverage: Record<string, number> } {
   const wm = ledger.watermark;
   if (wm === undefined) return { spans: [], coverage: {} };
   const originHour = Math.ceil(ledger.options.origin / HOUR_SECONDS);
-  const spans = periodSpans(wm, ledger.options.calendar).filter((s) => s.fromHour >= originHour || restore.hours !== undefined);
+  const first = restore.firstSampleTime ?? -Infinity;
+  // Left out: a period that needs hours not restored yet, and one that ended before the first data.
+  const spans = periodSpans(wm, ledger.options.calendar).filter(
+    (s) => (s.fromHour >= originHour || restore.hours !== undefined) && first < s.toHour * HOUR_SECONDS,
+  );
   const coverage: Record<string, number> = {};
-  for (const s of spans) coverage[s.label] = Math.max(s.fromHour * HOUR_SECONDS, restore.firstSampleTime ?? -Infinity);
+  for (const s of spans) coverage[s.label] = Math.max(s.fromHour * HOUR_SECONDS, first);
   return { spans, coverage };
 }
 
