@@ -1,12 +1,11 @@
 import type { MatrixQuery } from '../carbon/query-intensity.js';
 import type { CommandContext, ReportRequest } from '../cli/commands.js';
 import { UsageError } from '../cli/usage-error.js';
-import { Ledger } from '../core/ledger/index.js';
 import { HOUR_SECONDS } from '../core/time.js';
 import { SCHEMAS } from '../core/types.js';
 import { prometheusFromConfig } from '../service/prometheus-from-config.js';
 import { classifyOptions, snapshotLabels } from '../service/config-mapping.js';
-import { FirstScrapeBaseline } from '../core/ledger/first-scrape-baseline.js';
+import { HourReader } from '../service/hour-reader.js';
 import { KeplerReader } from '../service/kepler-reader.js';
 import type { SampleSource } from '../source/sample-source.js';
 import { dayBoundaries } from '../calendar/zone.js';
@@ -46,26 +45,22 @@ export async function buildReport({ context, source, prometheus, progress, now }
   const { config, request, signal, logger } = context;
   checkRequest(request);
   const { weights, columns } = await reportWeights({ config, source, ...(prometheus !== undefined && { prometheus }), logger, from: request.from, to: request.to, now, signal });
-  const ledger = new Ledger({
-    origin: request.from,
-    windows: [{ label: '1h', seconds: HOUR_SECONDS }],
-    retentionSeconds: request.to - request.from + 2 * HOUR_SECONDS,
-    maxSeriesPowerWatts: config.kepler.maxSeriesPowerWatts,
-  });
   const reader = new KeplerReader({ source, schema: config.kepler.schema, classify: classifyOptions(config) });
   // A past period may predate today's schema: ask for every schema unless one is configured.
   if (config.kepler.schema === 'auto') reader.useSchemas(SCHEMAS);
-  const start = request.from - EDGE_SECONDS;
-  const end = Math.min(request.to + EDGE_SECONDS, now);
-  const chunk = config.prometheus.maxRangeSeconds;
-  const chunks = Math.max(1, Math.ceil((end - start) / chunk));
+  // The restore's reader: raw samples of the hours, with the edges for baselines and the last hour's close.
   // A Prometheus younger than --from holds no baseline before it: its first scrape is the baseline.
-  const baseline = new FirstScrapeBaseline(request.from);
-  for (let i = 0; i < chunks; i++) {
-    const from = start + i * chunk;
-    ledger.ingest(baseline.apply(await reader.read(from, Math.min(end, from + chunk), signal)));
-    progress?.update(i + 1, chunks);
-  }
+  const hours = new HourReader({
+    read: (from, to, linked) => reader.read(from, to, linked),
+    from: request.from,
+    to: request.to,
+    edgeSeconds: EDGE_SECONDS,
+    chunkSeconds: config.prometheus.maxRangeSeconds,
+    maxSeriesPowerWatts: config.kepler.maxSeriesPowerWatts,
+    notAfter: now,
+    onChunk: (_, done) => progress?.update(Math.round(done * 1000), 1000),
+  });
+  const ledger = await hours.read(signal);
   progress?.finish();
   const labels = snapshotLabels(config);
   const scope = request.by;
