@@ -205,6 +205,12 @@ export const METRICS = {
     help: 'Failed reads of the start-up restore, by reason; each is retried from where it stopped.',
     labels: [LABEL_REASON],
   },
+  historyMismatches: {
+    name: `${METRIC_PREFIX}_history_mismatches_total`,
+    type: 'counter',
+    help: "Restored hours whose energy as the service published it (read back from Prometheus) differs from the raw Kepler samples of the hour; the raw samples win.",
+    labels: [],
+  },
   carbonIntensityErrors: {
     name: `${METRIC_PREFIX}_carbon_intensity_errors_total`,
     type: 'counter',

@@ -60,6 +60,7 @@ export class ServiceMetrics implements ServiceHealth {
     labelNames: [LABEL_REASON],
     registers: [],
   });
+  readonly #historyMismatches = new Counter({ name: METRICS.historyMismatches.name, help: METRICS.historyMismatches.help, registers: [] });
   readonly #carbonIntensityErrors = new Counter({
     name: METRICS.carbonIntensityErrors.name,
     help: METRICS.carbonIntensityErrors.help,
@@ -112,6 +113,7 @@ export class ServiceMetrics implements ServiceHealth {
       this.#carbonIntensityErrors,
       this.#restoreProgress,
       this.#restoreErrors,
+      this.#historyMismatches,
     ];
     for (const m of metrics) registry.registerMetric(m);
   }
@@ -162,6 +164,11 @@ export class ServiceMetrics implements ServiceHealth {
   /** Sets the share of the start-up restore read so far (0–1). */
   setRestoreProgress(ratio: number): void {
     this.#restoreProgress.set(ratio);
+  }
+
+  /** Counts a restored hour whose published history differs from its raw samples. */
+  countHistoryMismatch(): void {
+    this.#historyMismatches.inc();
   }
 
   /** Counts a failed read of the start-up restore (it is retried). */

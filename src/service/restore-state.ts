@@ -28,7 +28,12 @@ export class RestoreState implements RestoreInput {
   /** Takes note of the earliest sample of a batch read from Prometheus. */
   noteSamples(batch: Iterable<SeriesSamples>): void {
     const t = earliestSampleTime(batch);
-    if (t !== undefined && !(this.#first !== undefined && this.#first <= t)) this.#first = t;
+    if (t !== undefined) this.noteTime(t);
+  }
+
+  /** Takes note of the earliest time some source holds energy from (the start of a restored hour). */
+  noteTime(t: number): void {
+    if (!(this.#first !== undefined && this.#first <= t)) this.#first = t;
   }
 
   /** Publishes the restored hours: from now on snapshots include the periods that need them. */

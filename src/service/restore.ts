@@ -1,8 +1,10 @@
-import { RestoredHours } from '../core/ledger/index.js';
+import { earliestSampleTime, RestoredHours } from '../core/ledger/index.js';
+import type { Scope } from '../core/types.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
 import { HourReader } from './hour-reader.js';
+import { readPublishedHour, type PublishedHistoryOptions } from './published-history.js';
 import type { KeplerReader } from './kepler-reader.js';
 import type { RestoreState } from './restore-state.js';
 
@@ -26,6 +28,8 @@ export interface RestoreOptions {
   /** Wait after a failed read before it is retried, seconds. */
   readonly retrySeconds: number;
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Where the service's own published hours are read back, for hours whose raw samples are gone; none: raw only. */
+  readonly history?: PublishedHistoryOptions;
 }
 
 /**
@@ -43,6 +47,7 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
     return;
   }
   logger.info({ from: new Date(from * 1000).toISOString(), to: new Date(to * 1000).toISOString() }, 'restoring the hours before the backfill');
+  let firstRaw: number | undefined;
   const reader = new HourReader({
     read: (a, b, linked) => o.reader.read(a, b, linked),
     from,
@@ -52,6 +57,8 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
     maxSeriesPowerWatts: o.maxSeriesPowerWatts,
     onChunk: (batch, done) => {
       state.noteSamples(batch);
+      const t = earliestSampleTime(batch);
+      if (t !== undefined && !(firstRaw !== undefined && firstRaw <= t)) firstRaw = t;
       state.progress = Math.min(done, 0.999);
       metrics.setRestoreProgress(state.progress);
       logger.info({ progress: Math.round(done * 1000) / 1000 }, 'restore progress');
@@ -70,7 +77,90 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
     }
   }
   const hours = RestoredHours.fromLedger(reader.ledger, from, to);
+  if (o.history !== undefined) {
+    const earliest = await fillFromHistory(o, o.history, hours, firstRaw, signal);
+    if (signal.aborted) return;
+    if (earliest !== undefined) state.noteTime(earliest);
+  }
   state.finish(hours);
   metrics.setRestoreProgress(1);
   logger.info({ seconds: o.now() - started, namespaces: hours.groups('namespace').length }, 'restore complete');
+}
+
+/** Hours of history read at once. */
+const HISTORY_CONCURRENCY = 4;
+
+/**
+ * Reads the service's own published hours of `[hours.firstHour, hours.endHour)` back from Prometheus. An
+ * hour the raw samples do not cover whole (before the first raw sample) takes the published values; an hour
+ * both cover is compared (a mismatch is logged and counted; raw wins). Returns the start of the earliest
+ * hour taken from the history. A failed read is counted and retried.
+ */
+async function fillFromHistory(
+  o: RestoreOptions,
+  history: PublishedHistoryOptions,
+  hours: RestoredHours,
+  firstRaw: number | undefined,
+  signal: AbortSignal,
+): Promise<number | undefined> {
+  const starts: number[] = [];
+  for (let h = hours.firstHour; h < hours.endHour; h++) starts.push(h * 3600);
+  let earliest: number | undefined;
+  let taken = 0;
+  let compared = 0;
+  let mismatched = 0;
+  const one = async (hourStart: number): Promise<void> => {
+    for (;;) {
+      try {
+        const rows = await readPublishedHour(history, hourStart, signal);
+        if (rows === undefined) return;
+        if (firstRaw !== undefined && firstRaw <= hourStart) {
+          compared++;
+          const differing = differences(hours, hourStart, rows);
+          if (differing.length > 0) {
+            mismatched++;
+            o.metrics.countHistoryMismatch();
+            o.logger.warn({ hour: new Date(hourStart * 1000).toISOString(), groups: differing.slice(0, 5) }, 'published history differs from the raw samples of this hour; the raw samples win');
+          }
+          return;
+        }
+        // A scope the history holds nothing of (not scraped, or filtered by relabeling) keeps what the raw samples gave.
+        for (const scope of new Set(rows.map((r) => r.scope))) for (const g of hours.groups(scope)) hours.set(scope, g.labels, hourStart, 0);
+        for (const r of rows) hours.set(r.scope, r.labels, hourStart, r.microJoules);
+        taken++;
+        if (earliest === undefined || hourStart < earliest) earliest = hourStart;
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        o.metrics.countRestoreError(error instanceof PrometheusError ? error.reason : 'bad_response');
+        o.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'reading the published history failed; retrying');
+        await o.sleep(o.retrySeconds * 1000, signal);
+        if (signal.aborted) return;
+      }
+    }
+  };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < starts.length && !signal.aborted) await one(starts[next++]!);
+  };
+  await Promise.all(Array.from({ length: HISTORY_CONCURRENCY }, worker));
+  o.logger.info({ taken, compared, mismatched }, 'published history read');
+  return earliest;
+}
+
+/** Groups whose published energy of the hour differs from the restored one by more than 1 µJ (in the scopes the history holds). */
+function differences(hours: RestoredHours, hourStart: number, rows: readonly { scope: Scope; labels: readonly string[]; microJoules: number }[]): string[] {
+  const out: string[] = [];
+  const published = new Map(rows.map((r) => [`${r.scope}\u0000${r.labels.join('\u0001')}`, r.microJoules]));
+  for (const scope of new Set(rows.map((r) => r.scope))) {
+    for (const g of hours.groups(scope)) {
+      const key = `${scope}\u0000${g.key}`;
+      if (!published.has(key)) published.set(key, 0);
+    }
+  }
+  for (const [key, micro] of published) {
+    const [scope, groupKey] = key.split('\u0000') as [Scope, string];
+    if (Math.abs(hours.hourMicroJoules(scope, groupKey, hourStart) - micro) > 1) out.push(`${scope} ${groupKey.replaceAll('\u0001', ',')}`);
+  }
+  return out;
 }

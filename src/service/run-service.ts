@@ -37,6 +37,9 @@ export interface ServiceDeps {
   readonly onListening?: (listening: Listening, poller: Poller) => void;
 }
 
+/** How the service's own series are found in Prometheus without a `rules` section (its default scrape job). */
+const SERVICE_SELECTOR = '{job="energy-ledger"}';
+
 /** Prometheus' default lookback: a series with a sample this close before the origin is not new. */
 const LOOKBACK_SECONDS = 300;
 
@@ -114,6 +117,10 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
         now,
         retrySeconds: config.intervalSeconds,
         sleep: abortableSleep,
+        // Hours whose raw samples Prometheus no longer holds: the service's own published hours.
+        ...(deps.prometheus !== undefined && {
+          history: { prometheus: deps.prometheus, serviceSelector: config.rules?.serviceSelector ?? SERVICE_SELECTOR, ...labels },
+        }),
       },
       signal,
     ).then(() => poller.refresh());
