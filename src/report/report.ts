@@ -5,7 +5,10 @@ import { HOUR_SECONDS } from '../core/time.js';
 import { SCHEMAS } from '../core/types.js';
 import { prometheusFromConfig } from '../service/prometheus-from-config.js';
 import { classifyOptions, snapshotLabels } from '../service/config-mapping.js';
+import { earliestSampleTime, RestoredHours } from '../core/ledger/index.js';
 import { HourReader } from '../service/hour-reader.js';
+import { abortableSleep } from '../service/poller.js';
+import { fillFromHistory } from '../service/restore.js';
 import { KeplerReader } from '../service/kepler-reader.js';
 import type { SampleSource } from '../source/sample-source.js';
 import { dayBoundaries } from '../calendar/zone.js';
@@ -45,6 +48,7 @@ export async function buildReport({ context, source, prometheus, progress, now }
   const { config, request, signal, logger } = context;
   checkRequest(request);
   const { weights, columns } = await reportWeights({ config, source, ...(prometheus !== undefined && { prometheus }), logger, from: request.from, to: request.to, now, signal });
+  let firstRaw: number | undefined;
   const reader = new KeplerReader({ source, schema: config.kepler.schema, classify: classifyOptions(config) });
   // A past period may predate today's schema: ask for every schema unless one is configured.
   if (config.kepler.schema === 'auto') reader.useSchemas(SCHEMAS);
@@ -58,9 +62,30 @@ export async function buildReport({ context, source, prometheus, progress, now }
     chunkSeconds: config.prometheus.maxRangeSeconds,
     maxSeriesPowerWatts: config.kepler.maxSeriesPowerWatts,
     notAfter: now,
-    onChunk: (_, done) => progress?.update(Math.round(done * 1000), 1000),
+    onChunk: (batch, done) => {
+      const t = earliestSampleTime(batch);
+      if (t !== undefined && !(firstRaw !== undefined && firstRaw <= t)) firstRaw = t;
+      progress?.update(Math.round(done * 1000), 1000);
+    },
   });
-  const ledger = await hours.read(signal);
+  const table = RestoredHours.fromLedger(await hours.read(signal), request.from, request.to);
+  // The same restore as `serve`: hours the raw samples no longer cover take the service's published history.
+  if (prometheus !== undefined) {
+    const labels = snapshotLabels(config);
+    await fillFromHistory(
+      {
+        history: { prometheus, serviceSelector: config.rules?.serviceSelector ?? '{job="energy-ledger"}', ...labels },
+        hours: table,
+        firstRaw,
+        logger,
+        onMismatch: () => undefined,
+        onError: () => undefined,
+        sleep: abortableSleep,
+        retrySeconds: 5,
+      },
+      signal,
+    );
+  }
   progress?.finish();
   const labels = snapshotLabels(config);
   const scope = request.by;
@@ -70,7 +95,7 @@ export async function buildReport({ context, source, prometheus, progress, now }
   const boundaries = request.days
     ? dayBoundaries(request.timezone ?? config.timezone, request.from, request.to)
     : fixedBoundaries(request.from, request.to, request.stepSeconds);
-  const rows = aggregateHours(ledger.hours(scope, request.from, request.to), boundaries, weights).map((r) => ({
+  const rows = aggregateHours(table.rows(scope), boundaries, weights).map((r) => ({
     ...r,
     labels: order.map((i) => r.labels[i] as string),
   }));

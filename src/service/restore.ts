@@ -1,5 +1,6 @@
 import { earliestSampleTime, RestoredHours } from '../core/ledger/index.js';
 import type { Scope } from '../core/types.js';
+import type { PollErrorReason } from '../exposition/names.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
@@ -78,13 +79,30 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
   }
   const hours = RestoredHours.fromLedger(reader.ledger, from, to);
   if (o.history !== undefined) {
-    const earliest = await fillFromHistory(o, o.history, hours, firstRaw, signal);
+    const earliest = await fillFromHistory(
+      { history: o.history, hours, firstRaw, logger, onMismatch: () => metrics.countHistoryMismatch(), onError: (reason) => metrics.countRestoreError(reason), sleep: o.sleep, retrySeconds: o.retrySeconds },
+      signal,
+    );
     if (signal.aborted) return;
     if (earliest !== undefined) state.noteTime(earliest);
   }
   state.finish(hours);
   metrics.setRestoreProgress(1);
   logger.info({ seconds: o.now() - started, namespaces: hours.groups('namespace').length }, 'restore complete');
+}
+
+/** What {@link fillFromHistory} fills and how it reports. */
+export interface HistoryFill {
+  readonly history: PublishedHistoryOptions;
+  /** The hours restored from raw samples; hours they do not cover whole are filled in place. */
+  readonly hours: RestoredHours;
+  /** Earliest raw sample read (undefined: none). */
+  readonly firstRaw: number | undefined;
+  readonly logger: Logger;
+  readonly onMismatch: () => void;
+  readonly onError: (reason: PollErrorReason) => void;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly retrySeconds: number;
 }
 
 /** Hours of history read at once. */
@@ -96,13 +114,8 @@ const HISTORY_CONCURRENCY = 4;
  * both cover is compared (a mismatch is logged and counted; raw wins). Returns the start of the earliest
  * hour taken from the history. A failed read is counted and retried.
  */
-async function fillFromHistory(
-  o: RestoreOptions,
-  history: PublishedHistoryOptions,
-  hours: RestoredHours,
-  firstRaw: number | undefined,
-  signal: AbortSignal,
-): Promise<number | undefined> {
+export async function fillFromHistory(o: HistoryFill, signal: AbortSignal): Promise<number | undefined> {
+  const { history, hours, firstRaw } = o;
   const starts: number[] = [];
   for (let h = hours.firstHour; h < hours.endHour; h++) starts.push(h * 3600);
   let earliest: number | undefined;
@@ -119,7 +132,7 @@ async function fillFromHistory(
           const differing = differences(hours, hourStart, rows);
           if (differing.length > 0) {
             mismatched++;
-            o.metrics.countHistoryMismatch();
+            o.onMismatch();
             o.logger.warn({ hour: new Date(hourStart * 1000).toISOString(), groups: differing.slice(0, 5) }, 'published history differs from the raw samples of this hour; the raw samples win');
           }
           return;
@@ -132,7 +145,7 @@ async function fillFromHistory(
         return;
       } catch (error) {
         if (signal.aborted) return;
-        o.metrics.countRestoreError(error instanceof PrometheusError ? error.reason : 'bad_response');
+        o.onError(error instanceof PrometheusError ? error.reason : 'bad_response');
         o.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'reading the published history failed; retrying');
         await o.sleep(o.retrySeconds * 1000, signal);
         if (signal.aborted) return;

@@ -9,13 +9,20 @@
  * `previous_hour` gauges, built from A's own hour values (`/api/v1/hours`), and its data watermark in the
  * same scrapes, for two replicas (`a-0`, `a-1`: never counted twice) and with a decoy scrape on each hour
  * boundary whose `previous_hour` is already the next hour (paired by its watermark, never taken). Only
- * namespace hours are written (the JSON API serves those), so only namespace series are compared.
+ * namespace hours are written (the JSON API serves those), so only namespace series are compared. `report`
+ * over those hours, with the raw samples gone, gives A's hours too.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReportRequest } from '../../src/cli/commands.js';
+import { loadConfig } from '../../src/config/index.js';
 import { HOUR_SECONDS, hourStart } from '../../src/core/time.js';
+import { createLogger } from '../../src/log.js';
+import { PrometheusClient } from '../../src/prometheus/client.js';
+import { PrometheusSource } from '../../src/prometheus/source.js';
+import { buildReport } from '../../src/report/report.js';
 import { generateScenario, writeOpenMetrics } from '../../src/sim/index.js';
 import type { RunningBackend } from '../support/backend.js';
 import { createBlocksFromOpenMetrics } from '../support/blocks.js';
@@ -23,6 +30,7 @@ import { startPrometheus } from '../support/prometheus-server.js';
 import { waitFor } from '../support/wait-for.js';
 import { single, type ExposedSample } from './support/exposition.js';
 import { ledgerMetricNames } from './support/history.js';
+import { parseReportCsv, unixOf } from './support/report-csv.js';
 import { startService, type HourJson, type RunningService } from './support/service.js';
 
 const SAME = 1e-6;
@@ -84,6 +92,9 @@ describe('a replica restores the hours whose raw samples are gone from the publi
   let b: RunningService | undefined;
   let expected: Map<string, number>;
   let cutoff: number;
+  let originB: number;
+  let hoursA: HourJson[];
+  let dataStart: number;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'e2e-history-'));
@@ -99,12 +110,14 @@ describe('a replica restores the hours whose raw samples are gone from the publi
     await waitFor(() => a!.poller.restored, 120_000, 50);
     expected = namespaceEnergy(await a.metrics());
     const hours = await a.hours(start);
+    hoursA = hours;
+    dataStart = start;
     await a.stop();
     a = undefined;
 
     // B's origin will be the hour start 20 h back. The raw samples go up to 5 h 10 min before it: B takes
     // the hours before from the history, and compares the 4 whole hours that both hold (none may differ).
-    const originB = hourStart(Date.now() / 1000 - 20 * HOUR_SECONDS);
+    originB = hourStart(Date.now() / 1000 - 20 * HOUR_SECONDS);
     cutoff = originB - 5 * HOUR_SECONDS - 600;
     await prometheus.kill('SIGTERM');
     const historyFile = path.join(dir, 'history.om.txt');
@@ -144,5 +157,24 @@ describe('a replica restores the hours whose raw samples are gone from the publi
       if (Math.abs(value - want) > SAME * Math.max(Math.abs(value), Math.abs(want))) expect.fail(`${key}: got ${value}, expected ${want}`);
     }
     expect(single(await b!.metrics(), 'energy_ledger_history_mismatches_total')).toBe(0);
+  });
+
+  it("reports, with the raw samples gone, the hours A published (report's restore takes the same history path)", async () => {
+    const config = loadConfig({ flags: { 'prometheus-url': prometheus.url } });
+    const client = new PrometheusClient({ ...config.prometheus });
+    const source = new PrometheusSource(client, { maxRangeSeconds: config.prometheus.maxRangeSeconds });
+    const from = dataStart + HOUR_SECONDS;
+    const request: ReportRequest = { from, to: originB, stepSeconds: HOUR_SECONDS, by: 'namespace', format: 'csv' };
+    const io = { stdout: () => undefined, stderr: () => undefined, env: {}, shutdownSignal: () => new AbortController().signal };
+    const context = { config, logger: createLogger({ level: 'warn' }), io, signal: new AbortController().signal, request };
+    const rows = parseReportCsv(await buildReport({ context, source, prometheus: client, now: Date.now() / 1000 })).rows;
+    await client.close();
+    const want = hoursA.filter((r) => r.start_unix >= from && r.start_unix < originB && r.joules > 0);
+    expect(want.length).toBeGreaterThan(100);
+    for (const r of want) {
+      const got = rows.find((row) => unixOf(row.periodStart) === r.start_unix && row.namespace === r.labels.namespace);
+      expect(got, `${r.start} ${r.labels.namespace}`).toBeDefined();
+      expect(Math.abs(got!.wattHours - r.watt_hours) / r.watt_hours, `${r.start} ${r.labels.namespace}`).toBeLessThan(1e-9);
+    }
   });
 });

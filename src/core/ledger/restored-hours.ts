@@ -4,7 +4,7 @@
  * group and hour, never per series: a month at 5k namespaces is 5k × 744 doubles (30 MB).
  */
 import type { Ledger } from './ledger.js';
-import type { Scope } from '../types.js';
+import type { HourRow, Scope } from '../types.js';
 import { groupKeyOf } from './cardinality.js';
 import { HOUR_SECONDS } from './time.js';
 
@@ -79,6 +79,16 @@ export class RestoredHours {
       this.sorted[scope] = list;
     }
     return list;
+  }
+
+  /** Rows of every hour held, sorted by hour then labels; a group has a row for every hour if it has energy in any (as `Ledger.hours`). */
+  rows(scope: Scope): HourRow[] {
+    const groups = this.groups(scope).filter((g) => g.microJoules.some((m) => m > 0));
+    const rows: HourRow[] = [];
+    for (let h = this.firstHour; h < this.endHour; h++) {
+      for (const g of groups) rows.push({ hourStart: h * HOUR_SECONDS, labels: g.labels, joules: g.microJoules[h - this.firstHour]! / 1e6 });
+    }
+    return rows;
   }
 
   /** The group of `key`, if it has restored energy. */
