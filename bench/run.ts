@@ -4,12 +4,13 @@
  */
 import { accuracy } from './accuracy.js';
 import { startupBackfill } from './backfill.js';
+import { startupRestore } from './restore.js';
 import { coreIngest } from './core-ingest.js';
 import { pollCost } from './poll-cost.js';
 import { scrapeLatency } from './scrape-latency.js';
 import type { BenchModule, BenchRow } from './types.js';
 
-const MODULES: readonly BenchModule[] = [accuracy, pollCost, scrapeLatency, coreIngest, startupBackfill];
+const MODULES: readonly BenchModule[] = [accuracy, pollCost, scrapeLatency, coreIngest, startupBackfill, startupRestore];
 
 function format(n: number | undefined): string {
   if (n === undefined) return '—';
