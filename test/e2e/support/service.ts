@@ -45,7 +45,8 @@ export interface RunningService {
 
 /**
  * Starts `runService` as `energy-ledger serve` would (config from `loadConfig`, a real Prometheus
- * client), listening on a free port, and waits until `/readyz` says the backfill is complete.
+ * client), listening on a free port, and waits until `/readyz` says the backfill is complete and the
+ * restore of the hours before it is published.
  */
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
   const config = loadConfig({
@@ -92,7 +93,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       if (listening === undefined) return false;
       const ready = await fetch(`${listening.url}/readyz`);
       await ready.text();
-      return ready.status === 200;
+      // Ready, and the hours before the backfill restored and published (previous_day, month_to_date, counters).
+      return ready.status === 200 && listening.poller.restored;
     }, 60_000, 50);
   } catch (error) {
     controller.abort();
