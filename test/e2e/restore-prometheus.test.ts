@@ -65,7 +65,7 @@ describe('a replica started with a short backfill restores the periods of one th
     prometheus = await startPrometheus({ blocksFrom: file });
     a = await startService({ prometheusUrl: prometheus.url, config: { backfill: '56h' } });
     // Small reads make B's restore take long enough to be scraped while it runs.
-    b = await startService({ prometheusUrl: prometheus.url, config: { backfill: '20h', prometheus: { max_range: '10m' } } });
+    b = await startService({ prometheusUrl: prometheus.url, config: { backfill: '20h', prometheus: { max_range: '10m' } }, waitRestored: false });
     while (!b.poller.restored) duringRestore.push(await b.metrics());
     await waitFor(() => a.poller.restored, 120_000, 50);
   }, 600_000);

@@ -18,6 +18,8 @@ export interface StartServiceOptions {
   readonly now?: () => number;
   /** Where the service's log lines go (default stderr). */
   readonly logDestination?: DestinationStream;
+  /** Also wait until the restore of the hours before the backfill is published (default true). */
+  readonly waitRestored?: boolean;
 }
 
 /** One row of `/api/v1/hours`. */
@@ -94,7 +96,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       const ready = await fetch(`${listening.url}/readyz`);
       await ready.text();
       // Ready, and the hours before the backfill restored and published (previous_day, month_to_date, counters).
-      return ready.status === 200 && listening.poller.restored;
+      return ready.status === 200 && (listening.poller.restored || options.waitRestored === false);
     }, 60_000, 50);
   } catch (error) {
     controller.abort();
