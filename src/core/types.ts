@@ -74,7 +74,10 @@ export interface LedgerStats {
 export interface GroupEnergy {
   /** Values of the group's labels, in the order of the snapshot's label names. */
   readonly labels: readonly string[];
-  /** Energy since the ledger's origin, joules; monotonic. */
+  /**
+   * The counter's joules: energy since the ledger's origin, or with a restore (`restored-snapshot.ts`) the
+   * month to date (NaN while the restore is not complete); monotonic within its epoch.
+   */
   readonly totalJoules: number;
   /** Energy in each trailing window ending at the watermark, watt-hours, keyed by window label (e.g. `5m`). */
   readonly windows: Readonly<Record<string, number>>;
