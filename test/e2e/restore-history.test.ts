@@ -1,8 +1,9 @@
 /**
  * Issue 12 acceptance: the history path. A real Prometheus holds 54 h of simulated v0.10+ Kepler data;
- * replica A reads all of it. Then the raw Kepler samples older than 20 h are deleted (admin API
- * `delete_series`, then `clean_tombstones`), and replica B (`--backfill 20h`) restores those hours from A's
- * published hourly history and publishes the same namespace previous_day, month_to_date and counters as A.
+ * replica A reads all of it. Then the raw Kepler samples older than B's origin − 5 h 10 min (about 25 h) are
+ * deleted (admin API `delete_series`, then `clean_tombstones`), and replica B (`--backfill 20h`) restores those
+ * hours from A's published hourly history, compares the 4 whole hours held both raw and as history (no
+ * mismatch), and publishes the same namespace previous_day, current_day, month_to_date and counters as A.
  *
  * A cannot be scraped for 54 real hours, so the test writes into Prometheus (promtool create-blocks, while
  * it is stopped) exactly the series A would have published in the last minutes of every next hour: its
