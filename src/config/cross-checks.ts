@@ -29,7 +29,6 @@ export function crossCheck(raw: Raw): CrossProblem[] {
   const problems: CrossProblem[] = [];
   const d = formatDuration;
   const retention = seconds(raw.retention ?? DEFAULTS.retention);
-  const backfill = seconds(raw.backfill ?? DEFAULTS.backfill);
   const windowList = raw.windows ?? DEFAULTS.windows;
   const windows = (Array.isArray(windowList) ? windowList : []).map(seconds).filter((s) => s !== undefined);
 
@@ -41,9 +40,6 @@ export function crossCheck(raw: Raw): CrossProblem[] {
         message: `must be at least ${d(longest + 3600)} (the longest window, ${d(longest)}, plus 1h for the previous hour), got ${d(retention)}`,
       });
     }
-  }
-  if (retention !== undefined && backfill !== undefined && retention < backfill) {
-    problems.push({ path: ['retention'], message: `must be at least backfill (${d(backfill)}), or backfilled energy is dropped at once; got ${d(retention)}` });
   }
 
   const prometheus = mapping(raw.prometheus);

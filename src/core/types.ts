@@ -106,7 +106,10 @@ export interface LedgerStats {
 export interface GroupEnergy {
   /** Values of the group's labels, in the order of the snapshot's label names. */
   readonly labels: readonly string[];
-  /** Energy since the ledger's origin, joules; monotonic. */
+  /**
+   * The counter's joules: energy since the ledger's origin, or with a restore (`restored-snapshot.ts`) the
+   * month to date (NaN while the restore is not complete); monotonic within its epoch.
+   */
   readonly totalJoules: number;
   /** Energy in each trailing window ending at the watermark, watt-hours, keyed by window label (e.g. `5m`). */
   readonly windows: Readonly<Record<string, number>>;
@@ -130,6 +133,11 @@ export interface LedgerSnapshot {
   readonly namespaces: readonly GroupEnergy[];
   readonly nodes: readonly GroupEnergy[];
   readonly stats: LedgerStats;
+  /**
+   * From when each published period counts, unix seconds, keyed by period: the period's start, or the
+   * earliest sample that exists when that is later (a fresh install mid-month). Absent without a restore.
+   */
+  readonly coverage?: Readonly<Record<string, number>>;
 }
 
 /** Energy of one group in one clock hour. */

@@ -46,6 +46,12 @@ export function renderLedgerText(snapshot: LedgerSnapshot, options: LedgerTextOp
     parts.push(`${METRICS.counterResets.name}{${LABEL_CAUSE}="${cause}"} ${formatValue(stats.resetsByCause?.[cause] ?? 0)}\n`);
   }
   parts.push(familyHeader(METRICS.series), `${METRICS.series.name} ${formatValue(stats.series)}\n`);
+  if (snapshot.coverage !== undefined) {
+    parts.push(familyHeader(METRICS.periodCoverage));
+    for (const [period, start] of Object.entries(snapshot.coverage)) {
+      parts.push(`${METRICS.periodCoverage.name}{${formatLabelPairs([LABEL_PERIOD], [period])}} ${formatValue(start)}\n`);
+    }
+  }
   parts.push(
     familyHeader(METRICS.dataWatermark),
     `${METRICS.dataWatermark.name} ${formatValue(snapshot.watermark ?? 0)}\n`,

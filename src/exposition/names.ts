@@ -54,7 +54,7 @@ function scoped(group: 'namespace' | 'node') {
     joules: {
       name: `${prefix}_energy_joules_total`,
       type: 'counter',
-      help: `Energy attributed to ${who} since the ledger's origin, in joules; rate() of it is watts. ${POLLER}`,
+      help: `Energy attributed to ${who} in the current local month (month_to_date x 3600), in joules; rate() of it is watts. Epoch: the start of each month, where it restarts from 0 (a counter reset to rate() and increase()); it continues across restarts of the service and is the same on every replica. ${POLLER}`,
       group,
       labels: [],
     },
@@ -128,6 +128,12 @@ export const METRICS = {
     type: 'gauge',
     help: 'Unix time of the last successful poll of the Prometheus API; 0 before the first one.',
     labels: [],
+  },
+  periodCoverage: {
+    name: `${METRIC_PREFIX}_period_coverage_start_timestamp_seconds`,
+    type: 'gauge',
+    help: 'From when each published period counts, unix seconds: the period start, or the earliest Kepler sample Prometheus holds when that is later (a fresh install mid-month). A period is published only once all data that exists for it is read.',
+    labels: [LABEL_PERIOD],
   },
   dataWatermark: {
     name: `${METRIC_PREFIX}_data_watermark_timestamp_seconds`,
@@ -229,6 +235,24 @@ export const METRICS = {
     name: `${METRIC_PREFIX}_backfill_complete`,
     type: 'gauge',
     help: '1 once the start-up backfill from the Prometheus API has completed, 0 before.',
+    labels: [],
+  },
+  restoreProgress: {
+    name: `${METRIC_PREFIX}_restore_progress_ratio`,
+    type: 'gauge',
+    help: 'Share of the start-up restore read so far (the hours before the backfill, back to the start of the oldest published period), 0-1; 1 once complete. Periods that need those hours, and the joules counters, are published once it is 1.',
+    labels: [],
+  },
+  restoreErrors: {
+    name: `${METRIC_PREFIX}_restore_errors_total`,
+    type: 'counter',
+    help: 'Failed reads of the start-up restore, by reason; each is retried from where it stopped.',
+    labels: [LABEL_REASON],
+  },
+  historyMismatches: {
+    name: `${METRIC_PREFIX}_history_mismatches_total`,
+    type: 'counter',
+    help: "Restored hours whose energy as the service published it (read back from Prometheus) differs from the raw Kepler samples of the hour; the raw samples win.",
     labels: [],
   },
   carbonIntensityErrors: {

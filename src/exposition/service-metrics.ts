@@ -75,6 +75,14 @@ export class ServiceMetrics implements ServiceHealth {
     labelNames: [LABEL_REASON],
     registers: [],
   });
+  readonly #restoreProgress = new Gauge({ name: METRICS.restoreProgress.name, help: METRICS.restoreProgress.help, registers: [] });
+  readonly #restoreErrors = new Counter({
+    name: METRICS.restoreErrors.name,
+    help: METRICS.restoreErrors.help,
+    labelNames: [LABEL_REASON],
+    registers: [],
+  });
+  readonly #historyMismatches = new Counter({ name: METRICS.historyMismatches.name, help: METRICS.historyMismatches.help, registers: [] });
   readonly #carbonIntensityErrors = new Counter({
     name: METRICS.carbonIntensityErrors.name,
     help: METRICS.carbonIntensityErrors.help,
@@ -93,7 +101,9 @@ export class ServiceMetrics implements ServiceHealth {
     for (const reason of POLL_ERROR_REASONS) {
       this.#errors.inc({ [LABEL_REASON]: reason }, 0);
       this.#carbonIntensityErrors.inc({ [LABEL_REASON]: reason }, 0);
+      this.#restoreErrors.inc({ [LABEL_REASON]: reason }, 0);
     }
+    this.#restoreProgress.set(0);
     this.#buildInfo.set({ [LABEL_VERSION]: version }, 1);
     this.setSeriesIgnored({}, []);
   }
@@ -143,6 +153,9 @@ export class ServiceMetrics implements ServiceHealth {
       this.#samplesRead,
       this.#samplesLate,
       this.#rereadWindow,
+      this.#restoreProgress,
+      this.#restoreErrors,
+      this.#historyMismatches,
     ];
     for (const m of metrics) registry.registerMetric(m);
   }
@@ -215,6 +228,21 @@ export class ServiceMetrics implements ServiceHealth {
 
   countPollError(reason: PollErrorReason): void {
     this.#errors.inc({ [LABEL_REASON]: reason });
+  }
+
+  /** Sets the share of the start-up restore read so far (0–1). */
+  setRestoreProgress(ratio: number): void {
+    this.#restoreProgress.set(ratio);
+  }
+
+  /** Counts a restored hour whose published history differs from its raw samples. */
+  countHistoryMismatch(): void {
+    this.#historyMismatches.inc();
+  }
+
+  /** Counts a failed read of the start-up restore (it is retried). */
+  countRestoreError(reason: PollErrorReason): void {
+    this.#restoreErrors.inc({ [LABEL_REASON]: reason });
   }
 
   /** Counts a failed read of the grid carbon intensity (the poll itself is unaffected). */

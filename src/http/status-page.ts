@@ -181,12 +181,12 @@ function nodesBlock(snapshot: LedgerSnapshot, window: { label: string; seconds: 
   const rows = snapshot.nodes
     .map((g) => {
       const power = window === undefined ? '' : `${formatNumber(((g.windows[window.label] ?? 0) * HOUR_SECONDS) / window.seconds)} W`;
-      return `<tr><td class="name">${escapeHtml(nameOf(g.labels))}</td><td class="num">${power}</td><td class="num">${formatNumber(g.periods['current_hour'] ?? 0)} Wh</td><td class="num">${formatNumber(g.totalJoules / 3.6e6)} kWh</td></tr>`;
+      return `<tr><td class="name">${escapeHtml(nameOf(g.labels))}</td><td class="num">${power}</td><td class="num">${formatNumber(g.periods['current_hour'] ?? 0)} Wh</td><td class="num">${Number.isNaN(g.totalJoules) ? 'restoring' : `${formatNumber(g.totalJoules / 3.6e6)} kWh`}</td></tr>`;
     })
     .join('\n');
   return `<section id="nodes"><h2>Node energy</h2>
 <p class="note">Node-level counters, idle energy included: Kepler does not attribute idle energy to namespaces (see the <code>unattributed</code> option).</p>
-<table><thead><tr><th>Node</th><th class="num">Power now</th><th class="num">This hour</th><th class="num">Since start</th></tr></thead><tbody>
+<table><thead><tr><th>Node</th><th class="num">Power now</th><th class="num">This hour</th><th class="num">Month to date</th></tr></thead><tbody>
 ${rows === '' ? '<tr><td colspan="4">No data yet.</td></tr>' : rows}
 </tbody></table></section>`;
 }

@@ -13,6 +13,13 @@ import { HOUR_SECONDS } from '../core/time.js';
 export class SampleCoverage {
   /** First and last sample time of every series seen, by series key. */
   private readonly spans = new Map<string, { first: number; last: number }>();
+  /** Starts of the hours taken whole from the service's published history (no raw samples). */
+  private readonly historyHours = new Set<number>();
+
+  /** Records an hour whose energy came from the service's published history. */
+  observeHistoryHour(hourStart: number): void {
+    this.historyHours.add(hourStart);
+  }
 
   /** Records the sample times of a batch as read from Prometheus (before any baseline is added). */
   observe(batch: readonly SeriesSamples[]): void {
@@ -39,6 +46,10 @@ export class SampleCoverage {
       const lo = Math.max(0, Math.ceil((first - from) / HOUR_SECONDS) - 1);
       const hi = Math.min(count - 1, Math.ceil((last - from) / HOUR_SECONDS) - 1);
       for (let k = lo; k <= hi; k++) covered[k] = true;
+    }
+    for (const h of this.historyHours) {
+      const k = (h - from) / HOUR_SECONDS;
+      if (k >= 0 && k < count) covered[k] = true;
     }
     return covered;
   }

@@ -1,13 +1,16 @@
 import type { MatrixQuery } from '../carbon/query-intensity.js';
 import type { CommandContext, ReportRequest } from '../cli/context.js';
-import { Ledger } from '../core/ledger/index.js';
+import { DEFAULTS } from '../config/schema.js';
 import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
 import { formatRfc3339Utc, HOUR_SECONDS } from '../core/time.js';
 import { SCHEMAS } from '../core/types.js';
 import { cannotReachMessage } from '../prometheus/cannot-reach.js';
 import { prometheusFromConfig } from '../service/prometheus-from-config.js';
 import { classifyOptions, snapshotLabels } from '../service/config-mapping.js';
-import { FirstScrapeBaseline } from '../service/first-scrape-baseline.js';
+import { earliestSampleTime, RestoredHours } from '../core/ledger/index.js';
+import { HourReader } from '../service/hour-reader.js';
+import { abortableSleep } from '../service/poller.js';
+import { fillFromHistory } from '../service/restore.js';
 import { KeplerReader } from '../service/kepler-reader.js';
 import type { SampleSource } from '../source/sample-source.js';
 import { dayBoundaries } from '../calendar/zone.js';
@@ -52,28 +55,46 @@ export async function buildReport({ context, source, prometheus, progress, now }
   const { config, request, signal, logger } = context;
   checkRequest(request);
   const { weights, columns } = await reportWeights({ config, source, ...(prometheus !== undefined && { prometheus }), logger, from: request.from, to: request.to, now, signal });
-  const ledger = new Ledger({
-    origin: request.from,
-    windows: [{ label: '1h', seconds: HOUR_SECONDS }],
-    retentionSeconds: request.to - request.from + 2 * HOUR_SECONDS,
-    maxSeriesPowerWatts: config.kepler.maxSeriesPowerWatts,
-  });
+  let firstRaw: number | undefined;
   const reader = new KeplerReader({ source, schema: config.kepler.schema, classify: classifyOptions(config) });
   // A past period may predate today's schema: ask for every schema unless one is configured.
   if (config.kepler.schema === 'auto') reader.useSchemas(SCHEMAS);
-  const start = request.from - EDGE_SECONDS;
-  const end = Math.min(request.to + EDGE_SECONDS, now);
-  const chunk = config.prometheus.maxRangeSeconds;
-  const chunks = Math.max(1, Math.ceil((end - start) / chunk));
+  // The restore's reader: raw samples of the hours, with the edges for baselines and the last hour's close.
   // A Prometheus younger than --from holds no baseline before it: its first scrape is the baseline.
-  const baseline = new FirstScrapeBaseline(request.from);
   const coverage = new SampleCoverage();
-  for (let i = 0; i < chunks; i++) {
-    const from = start + i * chunk;
-    const batch = await reader.read(from, Math.min(end, from + chunk), signal);
-    coverage.observe(batch);
-    ledger.ingest(baseline.apply(batch));
-    progress?.update(i + 1, chunks);
+  const hours = new HourReader({
+    read: (from, to, linked) => reader.read(from, to, linked),
+    from: request.from,
+    to: request.to,
+    edgeSeconds: EDGE_SECONDS,
+    chunkSeconds: config.prometheus.maxRangeSeconds,
+    maxSeriesPowerWatts: config.kepler.maxSeriesPowerWatts,
+    notAfter: now,
+    onChunk: (batch, done) => {
+      coverage.observe(batch);
+      const t = earliestSampleTime(batch);
+      if (t !== undefined && !(firstRaw !== undefined && firstRaw <= t)) firstRaw = t;
+      progress?.update(Math.round(done * 1000), 1000);
+    },
+  });
+  const table = RestoredHours.fromLedger(await hours.read(signal), request.from, request.to);
+  // The same restore as `serve`: hours the raw samples no longer cover take the service's published history.
+  if (prometheus !== undefined) {
+    const labels = snapshotLabels(config);
+    await fillFromHistory(
+      {
+        history: { prometheus, serviceSelector: config.rules?.serviceSelector ?? DEFAULTS.rules.service_selector, ...labels },
+        hours: table,
+        firstRaw,
+        logger,
+        onMismatch: () => undefined,
+        onError: () => undefined,
+        sleep: abortableSleep,
+        retrySeconds: 5,
+        onTaken: (hourStart) => coverage.observeHistoryHour(hourStart),
+      },
+      signal,
+    );
   }
   progress?.finish();
   const labels = snapshotLabels(config);
@@ -84,7 +105,7 @@ export async function buildReport({ context, source, prometheus, progress, now }
   const boundaries = request.days
     ? dayBoundaries(request.timezone ?? config.timezone, request.from, request.to)
     : fixedBoundaries(request.from, request.to, request.stepSeconds);
-  const rows = aggregateHours(ledger.hours(scope, request.from, request.to), boundaries, weights).map((r) => ({
+  const rows = aggregateHours(table.rows(scope), boundaries, weights).map((r) => ({
     ...r,
     labels: order.map((i) => r.labels[i] as string),
   }));

@@ -1,6 +1,5 @@
 /** Recordings over the service's own series: power, mean power over windows, hourly and daily energy. */
 import type { RulesConfig } from '../config/types.js';
-import type { LabelMatcher } from '../core/schema/index.js';
 import { METRICS } from '../exposition/names.js';
 import type { RecordingRule, RuleGroup } from './model.js';
 import { GROUPS, SERVICE_RECORDS as R } from './names.js';
@@ -15,22 +14,17 @@ const dedup = (expr: string): string => `sum without (${SHARD_LABEL}) (max witho
 
 export const HOUR = 3600;
 export const DAY = 86_400;
-/** The window of the base power recordings' `rate()` and of their restart guard, seconds. */
+/** The window of the base power recordings' `rate()`, seconds. */
 export const RATE_WINDOW = 300;
-/** prom-client's default metric: the process start time, in seconds since the epoch. */
-export const PROCESS_START = 'process_start_time_seconds';
 
 /**
- * `rate(counter[5m])` without the series of a process that restarted within the window. A restart of the
- * same series (container restart in its pod, fixed `instance`) brings the counter back from a new, later
- * origin: Prometheus sees a reset and `rate()` would count the whole re-read backfill as new. The start time
- * series carries the target's labels (`namespace` is the target's own, not the workload's), so the two
- * sides match on the scrape target only: `job` plus the replica labels.
+ * `rate(counter[5m])`. The service's counters are the month to date, a function of the data in Prometheus:
+ * a restart of the same series (container restart in its pod, fixed `instance`) brings the counter back with
+ * the same value after the restore (it is absent meanwhile), and two replicas publish the same value, so no
+ * restart guard is needed; the monthly epoch is a real reset that `rate()` bridges.
  */
-function guardedRate(counterSelector: string, sel: readonly LabelMatcher[]): string {
-  const on = ['job', ...REPLICA_LABELS].join(', ');
-  const restarted = `changes(${selectorOf(PROCESS_START, sel)}[${dur(RATE_WINDOW)}]) > 0`;
-  return `rate(${counterSelector}[${dur(RATE_WINDOW)}]) unless on (${on}) (${restarted})`;
+function counterRate(counterSelector: string): string {
+  return `rate(${counterSelector}[${dur(RATE_WINDOW)}])`;
 }
 
 /** Windows over which mean namespace power is recorded: the burn-rate windows, 1h and 1d (5m is the base). */
@@ -59,11 +53,10 @@ export function serviceRecordingGroup(rules: RulesConfig): RuleGroup {
   const sel = matchersOf(rules.serviceSelector);
   const interval = rules.evaluationIntervalSeconds;
   const out: RecordingRule[] = [
-    // rate() first, then aggregate: rate() must see each replica's own counter resets, and a replica that
-    // restarted within the window is left out (the others keep the recording up).
-    { record: R.namespacePower, expr: dedup(guardedRate(selectorOf(METRICS.namespaceJoules.name, sel), sel)) },
+    // rate() first, then aggregate: rate() must see each replica's own counter resets (the monthly epoch).
+    { record: R.namespacePower, expr: dedup(counterRate(selectorOf(METRICS.namespaceJoules.name, sel))) },
     { record: R.clusterPower, expr: `sum without (namespace) (${R.namespacePower})` },
-    { record: R.nodePower, expr: dedup(guardedRate(selectorOf(METRICS.nodeJoules.name, sel), sel)) },
+    { record: R.nodePower, expr: dedup(counterRate(selectorOf(METRICS.nodeJoules.name, sel))) },
     ...powerWindows(rules).map((w) => ({ record: R.namespacePowerOver(w), expr: meanOver(R.namespacePower, w, interval) })),
     // Mean watts over one hour are the watt-hours of that hour.
     { record: R.namespaceHourWh, expr: R.namespacePowerOver(HOUR) },

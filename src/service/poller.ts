@@ -1,15 +1,17 @@
 import { buildSnapshot, type HourWeight, type Ledger, type SnapshotLabels } from '../core/ledger/index.js';
-import type { LedgerSnapshot, SchemaId, SeriesSamples } from '../core/types.js';
+import type { LedgerSnapshot, SchemaId } from '../core/types.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
 import { DetectionSchedule } from './detection-schedule.js';
-import { FirstScrapeBaseline } from './first-scrape-baseline.js';
+import { FirstScrapeBaseline } from '../core/ledger/first-scrape-baseline.js';
+import { readInChunks } from './chunked-read.js';
 import { ingestInSteps } from './ingest-in-steps.js';
 import { zoneHint } from '../core/schema/zones.js';
 import type { KeplerReader } from './kepler-reader.js';
 import type { LedgerChangeHooks } from './published-hours.js';
 import { ReadTracker } from './read-tracker.js';
+import type { RestoreState } from './restore-state.js';
 
 /** Options of {@link Poller}. */
 export interface PollerOptions {
@@ -35,6 +37,10 @@ export interface PollerOptions {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Told before every change of the ledger and after every publication (consistent reads of the ledger). */
   readonly ledgerChanges?: LedgerChangeHooks;
+  /** The restore of the hours before the origin: published periods include them (see `restore-state.ts`). */
+  readonly restore?: RestoreState;
+  /** Called once, when the backfill has completed (the service starts its restore then). */
+  readonly onReady?: () => void;
 }
 
 /**
@@ -52,6 +58,8 @@ export class Poller {
   private overflowing = false;
   /** Unknown zones already logged (each is logged once). */
   private readonly zonesLogged = new Set<string>();
+  private polling = false;
+  private restoredPublished = false;
   private readonly baseline: FirstScrapeBaseline;
   private readonly schedule: DetectionSchedule;
   private readonly reads: ReadTracker;
@@ -62,7 +70,7 @@ export class Poller {
   private readBackFrom: number | undefined;
 
   constructor(private readonly options: PollerOptions) {
-    this.snapshotValue = buildSnapshot(options.ledger, options.labels, options.weights);
+    this.snapshotValue = buildSnapshot(options.ledger, options.labels, options.weights, options.restore);
     this.baseline = new FirstScrapeBaseline(options.ledger.options.origin);
     this.schedule = DetectionSchedule.forInterval(options.intervalSeconds);
     this.reads = new ReadTracker({
@@ -77,6 +85,16 @@ export class Poller {
   /** The latest published snapshot (immutable). */
   get snapshot(): LedgerSnapshot {
     return this.snapshotValue;
+  }
+
+  /** Whether the published snapshot includes the restored hours before the origin (always true without a restore). */
+  get restored(): boolean {
+    return this.restoredPublished;
+  }
+
+  /** Publishes the ledger again now (e.g. once the restore has completed), unless a poll is in flight: that one publishes when it ends. */
+  refresh(): void {
+    if (!this.polling) this.publish();
   }
 
   /** Whether the backfill has completed (readiness). */
@@ -103,29 +121,13 @@ export class Poller {
     const end = started;
     const first = this.readEnd === undefined;
     let start = this.reads.startOf(this.readEnd, ledger.options.origin - this.options.lookbackSeconds, ledger.watermark);
-    // A failed ingest cancels the prefetched read, and the poll ends only once that read has settled.
-    const controller = new AbortController();
-    const linked = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
-    let next: Promise<SeriesSamples[]> | undefined;
+    this.polling = true;
     try {
-      if (this.schedule.due) await this.detect(end, linked);
+      if (this.schedule.due) await this.detect(end, signal);
       if (this.readBackFrom !== undefined) start = Math.min(start, this.readBackFrom);
-      const chunks = Math.max(1, Math.ceil((end - start) / this.options.chunkSeconds));
-      const bounds = (i: number): [number, number] => {
-        const from = start + i * this.options.chunkSeconds;
-        return [from, Math.min(end, from + this.options.chunkSeconds)];
-      };
-      // The next chunk is read while this one is ingested: Prometheus answers while we parse and
-      // account (two chunks in memory at most). A prefetched read that is never awaited cannot go unhandled.
-      next = reader.read(...bounds(0), linked);
-      for (let i = 0; i < chunks; i++) {
-        const to = bounds(i)[1];
-        const batch = await next;
-        if (i + 1 < chunks) {
-          next = reader.read(...bounds(i + 1), linked);
-          next.catch(() => undefined);
-        }
+      await readInChunks({ read: (from, to, linked) => reader.read(from, to, linked), start, end, chunkSeconds: this.options.chunkSeconds, ...(signal !== undefined && { signal }) }, async (batch, to, i, chunks) => {
         this.reads.observe(batch);
+        this.options.restore?.noteSamples(batch);
         this.options.ledgerChanges?.changing();
         const result = await ingestInSteps(ledger, this.baseline.apply(batch));
         // Until a schema is detected nothing was read: the first read still starts at the origin.
@@ -138,7 +140,7 @@ export class Poller {
         }
         if (first) logger.info({ chunk: i + 1, chunks, to: new Date(to * 1000).toISOString(), accepted: result.accepted }, 'backfill progress');
         else if (result.resets > result.processExits || result.rejected.implausible > 0) logger.warn({ ...result }, 'anomalies in Kepler samples');
-      }
+      });
       this.publish();
       this.reportOverflow();
       this.reportIgnored();
@@ -150,14 +152,12 @@ export class Poller {
         this.backfilled = true;
         metrics.setBackfillComplete(true);
         logger.info({ seconds: now() - started, series: ledger.stats().series }, 'backfill complete');
+        this.options.onReady?.();
       }
       metrics.pollSucceeded(now(), now() - started);
       logger.debug({ seconds: now() - started, watermark: ledger.watermark, series: ledger.stats().series }, 'poll');
       return true;
     } catch (error) {
-      // The read that failed has settled already; a prefetched one is still running when ingest failed.
-      controller.abort();
-      if (next !== undefined) await Promise.allSettled([next]);
       // Chunks ingested before the failure stay. Published even on shutdown: requests waiting for this
       // poll's publication (PublishedHours) would otherwise never resume.
       this.publish();
@@ -168,6 +168,8 @@ export class Poller {
       metrics.pollFailed(reason, now() - started);
       logger.warn({ reason, err: error instanceof Error ? error.message : String(error) }, 'poll failed; keeping the last good ledger');
       return false;
+    } finally {
+      this.polling = false;
     }
   }
 
@@ -192,7 +194,8 @@ export class Poller {
 
   /** Publishes the snapshot of the ledger as it is now. */
   private publish(): void {
-    this.snapshotValue = buildSnapshot(this.options.ledger, this.options.labels, this.options.weights);
+    this.restoredPublished = this.options.restore?.complete ?? true;
+    this.snapshotValue = buildSnapshot(this.options.ledger, this.options.labels, this.options.weights, this.options.restore);
     this.options.ledgerChanges?.published();
   }
 
@@ -223,7 +226,8 @@ export class Poller {
   }
 }
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);

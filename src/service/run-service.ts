@@ -3,8 +3,9 @@ import type { IntensityReader } from '../carbon/hourly-intensity.js';
 import { QueryIntensity, type MatrixQuery } from '../carbon/query-intensity.js';
 import { SelectorIntensity } from '../carbon/selector-intensity.js';
 import { ledgerCalendar } from '../calendar/ledger-calendar.js';
-import { Ledger, type LedgerOptions } from '../core/ledger/index.js';
+import { Ledger, type LedgerOptions, restoreStart } from '../core/ledger/index.js';
 import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
+import { DEFAULTS } from '../config/schema.js';
 import { HOUR_SECONDS, hourStart } from '../core/time.js';
 import type { Config } from '../config/types.js';
 import { createMetricsRegistry } from '../exposition/registry.js';
@@ -17,8 +18,10 @@ import { PrometheusError } from '../prometheus/errors.js';
 import type { SampleSource } from '../source/sample-source.js';
 import { classifyOptions, snapshotLabels } from './config-mapping.js';
 import { KeplerReader } from './kepler-reader.js';
-import { Poller } from './poller.js';
+import { abortableSleep, Poller } from './poller.js';
 import { PublishedHours } from './published-hours.js';
+import { restoreHours } from './restore.js';
+import { RestoreState } from './restore-state.js';
 import { SplitLedger } from './split-ledger.js';
 import { ShardedSource } from '../source/sharded-source.js';
 import { splitLabelsOf, unattributedView } from './unattributed-view.js';
@@ -99,7 +102,39 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     origin: ledger.options.origin,
     namespaceIndex: labels.namespaceLabels.indexOf('namespace'),
   });
+  // The hours before the origin, back to the start of the oldest published period, read once ready.
+  // With `unattributed` on, the split ledger publishes its own snapshot: periods count from the origin.
+  const restore = unattributed === 'off' ? new RestoreState() : undefined;
+  let restoring: Promise<void> | undefined;
+  const startRestore = (): void => {
+    if (restore === undefined) return;
+    const restoreReader = new KeplerReader({ source: deps.source, schema: config.kepler.schema, classify: classifyOptions(config) });
+    restoreReader.useSchemas(reader.activeSchemas);
+    restoring = restoreHours(
+      {
+        reader: restoreReader,
+        state: restore,
+        metrics,
+        logger,
+        from: Math.min(restoreStart(now(), ledgerOptions.calendar), ledger.options.origin),
+        to: ledger.options.origin,
+        lookbackSeconds: PROMETHEUS_LOOKBACK_SECONDS,
+        chunkSeconds: config.prometheus.maxRangeSeconds,
+        maxSeriesPowerWatts: config.kepler.maxSeriesPowerWatts,
+        now,
+        retrySeconds: config.intervalSeconds,
+        sleep: abortableSleep,
+        // Hours whose raw samples Prometheus no longer holds: the service's own published hours.
+        ...(deps.prometheus !== undefined && {
+          history: { prometheus: deps.prometheus, serviceSelector: config.rules?.serviceSelector ?? DEFAULTS.rules.service_selector, ...labels },
+        }),
+      },
+      signal,
+    ).then(() => poller.refresh());
+  };
   const poller = new Poller({
+    ...(restore !== undefined && { restore }),
+    onReady: startRestore,
     reader,
     ledger,
     metrics,
@@ -158,6 +193,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   }
   try {
     await poller.run(signal);
+    await restoring;
   } finally {
     stopRefreshing();
     await listening.close();

@@ -53,6 +53,12 @@ describe('loadConfig defaults', () => {
     expect(loadConfig({ file: file(text) })).toStrictEqual(DEFAULT_CONFIG);
   });
 
+  it('accepts a backfill longer than the retention (the hours are restored, days and months do not need the hour ring)', () => {
+    const config = loadConfig({ file: file('backfill: 72h\nretention: 48h\n') });
+    expect(config.backfillSeconds).toBe(72 * 3600);
+    expect(config.retentionSeconds).toBe(48 * 3600);
+  });
+
   it('keeps the window labels as written and in the order written', () => {
     const config = loadConfig({ file: file('windows: [60m, 15m, 1d]\n') });
     expect(config.windows).toEqual([

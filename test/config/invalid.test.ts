@@ -79,7 +79,6 @@ describe('invalid configuration files (one mistake each)', () => {
       'retention: 24h\nbackfill: 20h\n',
       'config.yaml:1:12: retention: must be at least 1d1h (the longest window, 1d, plus 1h for the previous hour), got 1d',
     ],
-    ['a retention shorter than backfill', 'backfill: 72h\n', 'retention: must be at least backfill (3d), or backfilled energy is dropped at once; got 2d (from the defaults)'],
     ['a YAML syntax error', 'windows: [5m, 1h\nlisten: x\n', 'config.yaml:2:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
     ['a duplicate key', 'interval: 30s\ninterval: 1m\n', 'config.yaml:2:1: invalid YAML: Map keys must be unique'],
     ['a file that is a list', '- interval: 30s\n', 'config.yaml: expected a mapping of keys to values, got a list'],

@@ -169,7 +169,6 @@ describe('loadConfigFile', () => {
     await expect(loadConfigFile({ path })).rejects.toMatchObject({
       problems: [
         `${path}:2:12: retention: must be at least 1d1h (the longest window, 1d, plus 1h for the previous hour), got 1h`,
-        `${path}:2:12: retention: must be at least backfill (1d2h), or backfilled energy is dropped at once; got 1h`,
       ],
     });
     writeFileSync(path, 'interval: 1m\n');

@@ -60,6 +60,8 @@ describe('energy-ledger serve (spawned) and SIGTERM', () => {
   it('exits 0 within a few seconds of SIGTERM once ready, after serving the backfilled ledger', async () => {
     const { serve, url } = await spawnServe();
     await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, 30_000, 100);
+    // The counters appear once the restore of the hours before the backfill is published.
+    await waitFor(async () => (await (await fetch(`${url}/metrics`)).text()).includes('\nenergy_ledger_restore_progress_ratio 1\n'), 30_000, 100);
     const metrics = parseExposition(await (await fetch(`${url}/metrics`)).text());
     expect(single(metrics, 'energy_ledger_up')).toBe(1);
     expect(metrics.some((s) => s.name === 'energy_ledger_namespace_energy_joules_total' && s.value > 0)).toBe(true);

@@ -8,7 +8,7 @@ import { waitFor } from '../support/wait-for.js';
 
 const H = 3600;
 const utc = (text: string): number => Date.parse(text) / 1000;
-// 15:00 on 2 November in Tokyo (UTC+9); a 26 h backfill starts at 13:00 on 1 November, Tokyo time.
+// 15:00 on 2 November in Tokyo (UTC+9); the data starts 28 h before, at 11:00 on 1 November, Tokyo time.
 const NOW = utc('2026-11-02T06:00:00Z');
 const TOKYO_NOV_2 = utc('2026-11-01T15:00:00Z');
 const scenario = generateScenario({ seed: 3, start: NOW - 28 * H, durationSeconds: 28 * H, nodes: 2, namespaces: 4, churn: 1, scrapeIntervalSeconds: 30 });
@@ -40,6 +40,8 @@ beforeAll(async () => {
         listen: '127.0.0.1:0',
         timezone: 'Asia/Tokyo',
         log_level: 'silent',
+        // Reads all 28 h of data before ready, so /api/v1/hours holds every hour the periods are made of.
+        backfill: '30h',
         carbon: { schedule_g_per_kwh: SCHEDULE, pue: 1.25 },
         cost: { price_per_kwh: 0.3, currency: 'JPY' },
         budgets: { 'ns-a': { daily_wh: 1500 } },
@@ -57,7 +59,8 @@ beforeAll(async () => {
     },
     controller.signal,
   );
-  await waitFor(async () => url !== '' && (await fetch(`${url}/readyz`)).status === 200, 60_000, 50);
+  // Ready, and the restore of the hours before the backfill published (the period series are then there).
+  await waitFor(async () => url !== '' && (await fetch(`${url}/readyz`)).status === 200 && (await (await fetch(`${url}/metrics`)).text()).includes('\nenergy_ledger_restore_progress_ratio 1\n'), 60_000, 50);
 }, 90_000);
 
 afterAll(async () => {
@@ -81,7 +84,7 @@ describe('calendar periods of a running service in the configured timezone', () 
       expect(today).toBeGreaterThan(0);
       expect(ns.periods_wh.current_day).toBeCloseTo(today, 9);
       expect(ns.periods_wh.previous_day).toBeCloseTo(yesterday, 9);
-      // The month began before the backfill's origin: month_to_date is everything the ledger holds.
+      // The month began before the data: month_to_date is all of it.
       expect(ns.periods_wh.month_to_date).toBeCloseTo(today + yesterday, 9);
       for (const period of ['current_day', 'previous_day', 'month_to_date']) {
         const line = `energy_ledger_namespace_period_energy_watt_hours{namespace="${ns.labels.namespace}",period="${period}"} `;

@@ -20,7 +20,8 @@ const brokenLog: string[] = [];
 beforeAll(async () => {
   prometheus = await startCarbonPrometheus(historyScenario('v0.10+', Date.now() / 1000), threeRegions);
   [service, broken] = await Promise.all([
-    startService({ prometheusUrl: prometheus.url, config: { carbon: { intensity_query: QUERY, pue: PUE } } }),
+    // Backfill 30h: every hour of the history is in /api/v1/hours, which the expected previous_day is summed from.
+    startService({ prometheusUrl: prometheus.url, config: { backfill: '30h', carbon: { intensity_query: QUERY, pue: PUE } } }),
     startService({
       prometheusUrl: prometheus.url,
       config: { carbon: { intensity_query: BAD_QUERY, pue: PUE } },

@@ -80,7 +80,7 @@ export async function startService(options: StartOptions): Promise<ServiceUnderT
     if (failed !== undefined) throw failed;
     return started;
   }, 10_000);
-  if (options.waitReady ?? true) await waitFor(() => poller.ready, 30_000);
+  if (options.waitReady ?? true) await waitFor(() => poller.ready && poller.restored, 30_000);
   const get = async (path: string) => {
     const response = await (options.fetch ?? fetch)(`${listening.url}${path}`);
     if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);

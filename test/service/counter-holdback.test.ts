@@ -1,7 +1,7 @@
 /**
  * A running service, its backfill held mid-way by a source that stops answering after the first chunk:
  * `/metrics` already serves the partial window gauges but not the `…_energy_joules_total` counters, which
- * appear (as new series) once the backfill is complete.
+ * appear (as new series) once the backfill and the restore of the hours before it are complete.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hourStart } from '../../src/core/time.js';
@@ -73,22 +73,23 @@ describe('the joules counters during the start-up backfill of a running service'
     expect(sampleValue(during, 'energy_ledger_backfill_complete')).toBe(0);
     expect(counterLines(during)).toEqual([]);
     expect(sampleValue(during, 'energy_ledger_node_energy_watt_hours{node="worker-1",window="24h"}')).toBeGreaterThan(0);
-    // The JSON API keeps the partial totals.
-    const partial = (await service.json('/api/v1/nodes')) as { nodes: { labels: { node: string }; total_joules: number }[] };
-    const partialJoules = partial.nodes.find((n) => n.labels.node === 'worker-1')!.total_joules;
-    expect(partialJoules).toBeGreaterThan(0);
+    // The counter is the month to date: unknown (null) until the restore of the hours before the backfill.
+    const partial = (await service.json('/api/v1/nodes')) as { nodes: { labels: { node: string }; total_joules: number | null }[] };
+    expect(partial.nodes.find((n) => n.labels.node === 'worker-1')!.total_joules).toBeNull();
 
     source.open();
-    await waitFor(() => service.poller.ready, 30_000, 50);
+    await waitFor(() => service.poller.ready && service.poller.restored, 30_000, 50);
     const after = await service.metrics();
     expect(sampleValue(after, 'energy_ledger_backfill_complete')).toBe(1);
     for (const name of COUNTERS) {
       expect(after, name).toContain(`# TYPE ${name} counter\n`);
       expect(after, name).toContain(`# HELP ${name} `);
     }
-    // The whole backfill (3 h) is in the counter, more than the first chunk's hour.
+    // The counter is the month to date in joules (its epoch is the month's start), restored hours included.
     const total = sampleValue(after, 'energy_ledger_node_energy_joules_total{node="worker-1"}')!;
-    expect(total).toBeGreaterThan(2 * partialJoules);
+    const month = sampleValue(after, 'energy_ledger_node_period_energy_watt_hours{node="worker-1",period="month_to_date"}')!;
+    expect(total).toBeGreaterThan(0);
+    expect(Math.abs(total - month * 3600) / total).toBeLessThan(1e-9);
     const namespaces = (await service.json('/api/v1/namespaces')) as { namespaces: { labels: { namespace: string }; total_joules: number }[] };
     expect(namespaces.namespaces.length).toBeGreaterThan(0);
     for (const g of namespaces.namespaces) {

@@ -39,3 +39,8 @@ export { buildSnapshot, publishedDays, publishedPeriods, type SnapshotLabels } f
 export { DAY_SLOTS, oldestPublishedDay, type LedgerCalendar } from './calendar.js';
 export { type HourWeight, type WeightedEnergy, weightedEnergy } from './weighted.js';
 export { bucketIndexOf, hourStartOf, HOUR_SECONDS } from './time.js';
+export { RestoredHours, type RestoredGroup } from './restored-hours.js';
+export { type RestoreInput, COUNTER_PERIOD, publishedSpans } from './restored-snapshot.js';
+export { firstHourOfDay, periodSpans, restoreStart, type PeriodSpan } from './period-spans.js';
+export { earliestSampleTime } from './earliest-sample.js';
+export { FirstScrapeBaseline } from './first-scrape-baseline.js';

@@ -1,6 +1,7 @@
 import type { GroupEnergy, LedgerSnapshot, Scope } from '../types.js';
 import type { Ledger } from './ledger.js';
 import { publishedDays, publishedPeriods } from './periods.js';
+import { publishedSpans, restoredScopeEnergy, type RestoreInput } from './restored-snapshot.js';
 import { HOUR_SECONDS } from './time.js';
 import { type HourWeight, weightedEnergy } from './weighted.js';
 
@@ -17,7 +18,20 @@ export interface SnapshotLabels {
  * longest window or in a published period; its `totalJoules` is reported as is. Windows and periods
  * are in watt-hours. Groups are sorted by labels. Before the first sample there are no groups.
  */
-export function buildSnapshot(ledger: Ledger, labels: SnapshotLabels, weights: readonly HourWeight[] = []): LedgerSnapshot {
+export function buildSnapshot(ledger: Ledger, labels: SnapshotLabels, weights: readonly HourWeight[] = [], restore?: RestoreInput): LedgerSnapshot {
+  if (restore !== undefined) {
+    // A restoring service: periods from live and restored hours, counters = month to date (`restored-snapshot.ts`).
+    const { spans, coverage } = publishedSpans(ledger, restore);
+    return deepFreeze({
+      watermark: ledger.watermark,
+      namespaceLabels: [...labels.namespaceLabels],
+      nodeLabels: [...labels.nodeLabels],
+      namespaces: restoredScopeEnergy(ledger, 'namespace', weights, restore, spans),
+      nodes: restoredScopeEnergy(ledger, 'node', weights, restore, spans),
+      stats: ledger.stats(),
+      coverage,
+    });
+  }
   return deepFreeze({
     watermark: ledger.watermark,
     namespaceLabels: [...labels.namespaceLabels],

@@ -18,6 +18,8 @@ export interface StartServiceOptions {
   readonly now?: () => number;
   /** Where the service's log lines go (default stderr). */
   readonly logDestination?: DestinationStream;
+  /** Also wait until the restore of the hours before the backfill is published (default true). */
+  readonly waitRestored?: boolean;
 }
 
 /** One row of `/api/v1/hours`. */
@@ -45,7 +47,8 @@ export interface RunningService {
 
 /**
  * Starts `runService` as `energy-ledger serve` would (config from `loadConfig`, a real Prometheus
- * client), listening on a free port, and waits until `/readyz` says the backfill is complete.
+ * client), listening on a free port, and waits until `/readyz` says the backfill is complete and the
+ * restore of the hours before it is published.
  */
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
   const config = loadConfig({
@@ -92,7 +95,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       if (listening === undefined) return false;
       const ready = await fetch(`${listening.url}/readyz`);
       await ready.text();
-      return ready.status === 200;
+      // Ready, and the hours before the backfill restored and published (previous_day, month_to_date, counters).
+      return ready.status === 200 && (listening.poller.restored || options.waitRestored === false);
     }, 60_000, 50);
   } catch (error) {
     controller.abort();

@@ -1,4 +1,4 @@
-import type { SeriesSamples } from '../core/types.js';
+import type { SeriesSamples } from '../types.js';
 
 /**
  * Makes a target's first stored scrape a baseline when Prometheus holds nothing of that target at or

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Ledger } from '../../src/core/ledger/index.js';
-import type { SeriesDescriptor, SeriesSamples } from '../../src/core/types.js';
-import { FirstScrapeBaseline } from '../../src/service/first-scrape-baseline.js';
+import { Ledger } from '../../../src/core/ledger/index.js';
+import type { SeriesDescriptor, SeriesSamples } from '../../../src/core/types.js';
+import { FirstScrapeBaseline } from '../../../src/core/ledger/first-scrape-baseline.js';
 
 const ORIGIN = 1_767_225_600; // 2026-01-01T00:00:00Z
 

@@ -1,0 +1,182 @@
+import { earliestSampleTime, RestoredHours } from '../core/ledger/index.js';
+import type { Scope } from '../core/types.js';
+import type { PollErrorReason } from '../exposition/names.js';
+import type { ServiceMetrics } from '../exposition/service-metrics.js';
+import type { Logger } from '../log.js';
+import { PrometheusError } from '../prometheus/errors.js';
+import { HourReader } from './hour-reader.js';
+import { readPublishedHour, type PublishedHistoryOptions } from './published-history.js';
+import type { KeplerReader } from './kepler-reader.js';
+import type { RestoreState } from './restore-state.js';
+
+/** Options of {@link restoreHours}. */
+export interface RestoreOptions {
+  /** A reader of its own (reads of the past must not change what the poller's reader knows). */
+  readonly reader: KeplerReader;
+  readonly state: RestoreState;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
+  /** Start of the oldest published period (hour-aligned). */
+  readonly from: number;
+  /** The live ledger's origin: hours before it are restored. */
+  readonly to: number;
+  /** Prometheus' lookback: how far around `[from, to]` samples are read. */
+  readonly lookbackSeconds: number;
+  readonly chunkSeconds: number;
+  readonly maxSeriesPowerWatts: number;
+  /** Wall clock, unix seconds. */
+  readonly now: () => number;
+  /** Wait after a failed read before it is retried, seconds. */
+  readonly retrySeconds: number;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Where the service's own published hours are read back, for hours whose raw samples are gone; none: raw only. */
+  readonly history?: PublishedHistoryOptions;
+}
+
+/**
+ * The start-up restore: reads the raw Kepler samples of the hours `[from, to)` (before the live
+ * ledger's origin) in the background, in chunks of bounded concurrency, logging and publishing its
+ * progress; a failed read is logged, counted and retried from where it stopped. Completes `state`
+ * with one hourly total per group (never per series); resolves early, incomplete, when `signal` aborts.
+ */
+export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Promise<void> {
+  const { state, metrics, logger, from, to } = o;
+  const started = o.now();
+  if (from >= to) {
+    state.finish(new RestoredHours(to, to));
+    metrics.setRestoreProgress(1);
+    return;
+  }
+  logger.info({ from: new Date(from * 1000).toISOString(), to: new Date(to * 1000).toISOString() }, 'restoring the hours before the backfill');
+  let firstRaw: number | undefined;
+  const reader = new HourReader({
+    read: (a, b, linked) => o.reader.read(a, b, linked),
+    from,
+    to,
+    edgeSeconds: o.lookbackSeconds,
+    chunkSeconds: o.chunkSeconds,
+    maxSeriesPowerWatts: o.maxSeriesPowerWatts,
+    onChunk: (batch, done) => {
+      state.noteSamples(batch);
+      const t = earliestSampleTime(batch);
+      if (t !== undefined && !(firstRaw !== undefined && firstRaw <= t)) firstRaw = t;
+      state.progress = Math.min(done, 0.999);
+      metrics.setRestoreProgress(state.progress);
+      logger.info({ progress: Math.round(done * 1000) / 1000 }, 'restore progress');
+    },
+  });
+  while (!reader.done) {
+    try {
+      await reader.read(signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      const reason = error instanceof PrometheusError ? error.reason : 'bad_response';
+      metrics.countRestoreError(reason);
+      logger.warn({ reason, err: error instanceof Error ? error.message : String(error) }, 'restore read failed; retrying from where it stopped');
+      await o.sleep(o.retrySeconds * 1000, signal);
+      if (signal.aborted) return;
+    }
+  }
+  const hours = RestoredHours.fromLedger(reader.ledger, from, to);
+  if (o.history !== undefined) {
+    const earliest = await fillFromHistory(
+      { history: o.history, hours, firstRaw, logger, onMismatch: () => metrics.countHistoryMismatch(), onError: (reason) => metrics.countRestoreError(reason), sleep: o.sleep, retrySeconds: o.retrySeconds },
+      signal,
+    );
+    if (signal.aborted) return;
+    if (earliest !== undefined) state.noteTime(earliest);
+  }
+  state.finish(hours);
+  metrics.setRestoreProgress(1);
+  logger.info({ seconds: o.now() - started, namespaces: hours.groups('namespace').length }, 'restore complete');
+}
+
+/** What {@link fillFromHistory} fills and how it reports. */
+export interface HistoryFill {
+  readonly history: PublishedHistoryOptions;
+  /** The hours restored from raw samples; hours they do not cover whole are filled in place. */
+  readonly hours: RestoredHours;
+  /** Earliest raw sample read (undefined: none). */
+  readonly firstRaw: number | undefined;
+  readonly logger: Logger;
+  readonly onMismatch: () => void;
+  readonly onError: (reason: PollErrorReason) => void;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly retrySeconds: number;
+  /** Told the start of every hour taken from the history (report coverage). */
+  readonly onTaken?: (hourStart: number) => void;
+}
+
+/** Hours of history read at once. */
+const HISTORY_CONCURRENCY = 4;
+
+/**
+ * Reads the service's own published hours of `[hours.firstHour, hours.endHour)` back from Prometheus. An
+ * hour the raw samples do not cover whole (before the first raw sample) takes the published values; an hour
+ * both cover is compared (a mismatch is logged and counted; raw wins). Returns the start of the earliest
+ * hour taken from the history. A failed read is counted and retried.
+ */
+export async function fillFromHistory(o: HistoryFill, signal: AbortSignal): Promise<number | undefined> {
+  const { history, hours, firstRaw } = o;
+  const starts: number[] = [];
+  for (let h = hours.firstHour; h < hours.endHour; h++) starts.push(h * 3600);
+  let earliest: number | undefined;
+  let taken = 0;
+  let compared = 0;
+  let mismatched = 0;
+  const one = async (hourStart: number): Promise<void> => {
+    for (;;) {
+      try {
+        const rows = await readPublishedHour(history, hourStart, signal);
+        if (rows === undefined) return;
+        if (firstRaw !== undefined && firstRaw <= hourStart) {
+          compared++;
+          const differing = differences(hours, hourStart, rows);
+          if (differing.length > 0) {
+            mismatched++;
+            o.onMismatch();
+            o.logger.warn({ hour: new Date(hourStart * 1000).toISOString(), groups: differing.slice(0, 5) }, 'published history differs from the raw samples of this hour; the raw samples win');
+          }
+          return;
+        }
+        // A scope the history holds nothing of (not scraped, or filtered by relabeling) keeps what the raw samples gave.
+        for (const scope of new Set(rows.map((r) => r.scope))) for (const g of hours.groups(scope)) hours.set(scope, g.labels, hourStart, 0);
+        for (const r of rows) hours.set(r.scope, r.labels, hourStart, r.microJoules);
+        taken++;
+        o.onTaken?.(hourStart);
+        if (earliest === undefined || hourStart < earliest) earliest = hourStart;
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        o.onError(error instanceof PrometheusError ? error.reason : 'bad_response');
+        o.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'reading the published history failed; retrying');
+        await o.sleep(o.retrySeconds * 1000, signal);
+        if (signal.aborted) return;
+      }
+    }
+  };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < starts.length && !signal.aborted) await one(starts[next++]!);
+  };
+  await Promise.all(Array.from({ length: HISTORY_CONCURRENCY }, worker));
+  o.logger.info({ taken, compared, mismatched }, 'published history read');
+  return earliest;
+}
+
+/** Groups whose published energy of the hour differs from the restored one by more than 1 µJ (in the scopes the history holds). */
+function differences(hours: RestoredHours, hourStart: number, rows: readonly { scope: Scope; labels: readonly string[]; microJoules: number }[]): string[] {
+  const out: string[] = [];
+  const published = new Map(rows.map((r) => [`${r.scope}\u0000${r.labels.join('\u0001')}`, r.microJoules]));
+  for (const scope of new Set(rows.map((r) => r.scope))) {
+    for (const g of hours.groups(scope)) {
+      const key = `${scope}\u0000${g.key}`;
+      if (!published.has(key)) published.set(key, 0);
+    }
+  }
+  for (const [key, micro] of published) {
+    const [scope, groupKey] = key.split('\u0000') as [Scope, string];
+    if (Math.abs(hours.hourMicroJoules(scope, groupKey, hourStart) - micro) > 1) out.push(`${scope} ${groupKey.replaceAll('\u0001', ',')}`);
+  }
+  return out;
+}
