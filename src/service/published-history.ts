@@ -2,6 +2,7 @@ import type { MatrixQuery } from '../carbon/query-intensity.js';
 import { hourStartOf } from '../core/ledger/index.js';
 import type { RawSeries, Scope } from '../core/types.js';
 import { METRICS } from '../exposition/names.js';
+import { addMatchers } from '../prometheus/selector.js';
 
 /** One group's energy in one hour, as a replica published it. */
 export interface PublishedHourRow {
@@ -37,9 +38,9 @@ export async function readPublishedHour(o: PublishedHistoryOptions, hourStart: n
   const at = hourStart + 2 * 3600;
   const range = `[${TAIL_SECONDS}s]`;
   const [watermarks, namespaces, nodes] = await Promise.all([
-    o.prometheus.queryMatrix(`${selectorOf(METRICS.dataWatermark.name, o.serviceSelector)}${range}`, at, signal),
-    o.prometheus.queryMatrix(`${selectorOf(METRICS.namespacePeriod.name, o.serviceSelector, 'period="previous_hour"')}${range}`, at, signal),
-    o.prometheus.queryMatrix(`${selectorOf(METRICS.nodePeriod.name, o.serviceSelector, 'period="previous_hour"')}${range}`, at, signal),
+    o.prometheus.queryMatrix(`${addMatchers(METRICS.dataWatermark.name, o.serviceSelector)}${range}`, at, signal),
+    o.prometheus.queryMatrix(`${addMatchers(addMatchers(METRICS.namespacePeriod.name, o.serviceSelector), 'period="previous_hour"')}${range}`, at, signal),
+    o.prometheus.queryMatrix(`${addMatchers(addMatchers(METRICS.nodePeriod.name, o.serviceSelector), 'period="previous_hour"')}${range}`, at, signal),
   ]);
   let chosen: { target: string; time: number } | undefined;
   for (const s of watermarks.series) {
@@ -66,13 +67,6 @@ export async function readPublishedHour(o: PublishedHistoryOptions, hourStart: n
   take(namespaces.series, 'namespace', o.namespaceLabels);
   take(nodes.series, 'node', o.nodeLabels);
   return rows;
-}
-
-/** `metric{…selector's matchers…, extra}`. */
-function selectorOf(metric: string, selector: string, extra?: string): string {
-  const inner = selector.trim().replace(/^\{/, '').replace(/\}$/, '').trim();
-  const matchers = [inner, extra].filter((m): m is string => m !== undefined && m !== '');
-  return `${metric}{${matchers.join(',')}}`;
 }
 
 /** The scrape target of a series: its labels without the metric name and the given ones. */

@@ -6,6 +6,7 @@ import { ledgerCalendar } from '../calendar/ledger-calendar.js';
 import { Ledger, type LedgerOptions, restoreStart } from '../core/ledger/index.js';
 import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
 import { DEFAULTS } from '../config/schema.js';
+import { addMatchers } from '../prometheus/selector.js';
 import { HOUR_SECONDS, hourStart } from '../core/time.js';
 import type { Config } from '../config/types.js';
 import { createMetricsRegistry } from '../exposition/registry.js';
@@ -94,6 +95,9 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
   const view = split === undefined || unattributed === 'off' ? undefined : unattributedView(unattributed, split, labels);
   // With `--shard i/N` only this shard's nodes are read, and every exposed series carries shard="i".
   const source = config.shard === undefined ? deps.source : new ShardedSource(deps.source, config.shard);
+  // This service's own published hours (the restore's history path): with a shard, only that shard's series.
+  const serviceSelector = config.rules?.serviceSelector ?? DEFAULTS.rules.service_selector;
+  const historySelector = config.shard === undefined ? serviceSelector : addMatchers(serviceSelector, `shard="${config.shard.index}"`);
   const reader = new KeplerReader({ source, schema: config.kepler.schema, classify: classifyOptions(config) });
   const metrics = new ServiceMetrics(deps.version);
   // `/api/v1/hours` as of the published snapshot, never a ledger halfway through an ingest.
@@ -126,7 +130,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
         sleep: abortableSleep,
         // Hours whose raw samples Prometheus no longer holds: the service's own published hours.
         ...(deps.prometheus !== undefined && {
-          history: { prometheus: deps.prometheus, serviceSelector: config.rules?.serviceSelector ?? DEFAULTS.rules.service_selector, ...labels },
+          history: { prometheus: deps.prometheus, serviceSelector: historySelector, ...labels },
         }),
       },
       signal,

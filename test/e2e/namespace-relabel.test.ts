@@ -134,8 +134,9 @@ describe('namespace_relabel end to end: thousands of ci-* namespaces through a r
     expect(withRelabel.series).toBeLessThan(100);
     expect(without.series).toBeGreaterThan(9 * 2000);
     // The part rendered from the snapshot: the per-namespace and per-node families, and the ledger's own
-    // samples, rejected (3 reasons), resets, series and watermark series.
-    const snapshotPart = a.filter((s) => /^energy_ledger_(namespace|node)_(energy|period)_/.test(s.name)).length + 7;
+    // samples, rejected, resets (by cause), series, period coverage and watermark series.
+    const ledgerOwn = /^energy_ledger_(samples_total|samples_rejected_total|counter_resets_total|series|period_coverage_start_timestamp_seconds|data_watermark_timestamp_seconds)$/;
+    const snapshotPart = a.filter((s) => /^energy_ledger_(namespace|node)_(energy|period)_/.test(s.name) || ledgerOwn.test(s.name)).length;
     expect(withRelabel.series).toBe(snapshotPart);
   });
 
