@@ -192,7 +192,7 @@ export const METRICS = {
   seriesIgnored: {
     name: `${METRIC_PREFIX}_series_ignored`,
     type: 'gauge',
-    help: 'Kepler series of the latest read that were seen but deliberately not accounted, by reason: unknown_zone (a zone kepler.zones does not map), ignored_zone (a zone mapped to ignore or to a component not selected).',
+    help: 'Kepler series seen but deliberately not accounted (with a sample in the hour up to the newest such sample), by reason: unknown_zone (a zone kepler.zones does not map), ignored_zone (a zone mapped to ignore or to a component not selected).',
     labels: [LABEL_REASON],
   },
   series: {

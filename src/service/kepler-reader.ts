@@ -37,6 +37,9 @@ export interface KeplerReaderOptions {
 /** How far back build-info series are looked for (Prometheus' default lookback). */
 const BUILD_INFO_LOOKBACK_SECONDS = PROMETHEUS_LOOKBACK_SECONDS;
 
+/** How long a series left out on purpose stays in `energy_ledger_series_ignored` after its newest sample, seconds. */
+export const IGNORED_MEMORY_SECONDS = 3600;
+
 /**
  * Reads Kepler series from a sample source and turns them into ledger input: it detects which
  * schemas are present, asks for the in-scope metrics of each, classifies every series with the
@@ -46,8 +49,10 @@ const BUILD_INFO_LOOKBACK_SECONDS = PROMETHEUS_LOOKBACK_SECONDS;
 export class KeplerReader {
   private readonly classifier: Classifier;
   private readonly explain: (raw: RawSeries) => IgnoredSeries | undefined;
-  /** Series left out on purpose since the last {@link takeIgnored}, by reason, as label strings. */
-  private ignoredSeries = new Map<IgnoreReason, Set<string>>();
+  /** Series left out on purpose, by reason: label string → newest sample time seen. */
+  private readonly ignoredSeries = new Map<IgnoreReason, Map<string, number>>();
+  /** Newest sample time of any series left out on purpose. */
+  private newestIgnored = -Infinity;
   private readonly unknown = new Set<string>();
   private schemas: readonly SchemaId[] = [];
   private queries: readonly QuerySpec[] = [];
@@ -70,13 +75,17 @@ export class KeplerReader {
   }
 
   /**
-   * Distinct series left out on purpose (e.g. `unknown_zone`) in the reads since the last call, by
-   * reason; a poll reads in chunks, and calls this once at its end.
+   * Distinct series left out on purpose (e.g. `unknown_zone`), by reason: those with a sample within
+   * {@link IGNORED_MEMORY_SECONDS} of the newest such sample read. Not per read: a poll that re-reads only
+   * the last seconds (or finds nothing new) still reports the series it leaves out. Forgets the others.
    */
   takeIgnored(): Partial<Record<IgnoreReason, number>> {
     const counts: Partial<Record<IgnoreReason, number>> = {};
-    for (const [reason, keys] of this.ignoredSeries) counts[reason] = keys.size;
-    this.ignoredSeries = new Map();
+    const since = this.newestIgnored - IGNORED_MEMORY_SECONDS;
+    for (const [reason, keys] of this.ignoredSeries) {
+      for (const [key, newest] of keys) if (newest < since) keys.delete(key);
+      counts[reason] = keys.size;
+    }
     return counts;
   }
 
@@ -155,9 +164,14 @@ export class KeplerReader {
     }
     const why = this.explain(series);
     if (why === undefined) return;
+    const n = series.timestamps.length;
+    if (n === 0) return;
+    const newest = series.timestamps[n - 1]!;
     let keys = this.ignoredSeries.get(why.reason);
-    if (keys === undefined) this.ignoredSeries.set(why.reason, (keys = new Set()));
-    keys.add(JSON.stringify(Object.entries(series.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+    if (keys === undefined) this.ignoredSeries.set(why.reason, (keys = new Map()));
+    const key = JSON.stringify(Object.entries(series.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (!(newest <= (keys.get(key) ?? -Infinity))) keys.set(key, newest);
+    if (newest > this.newestIgnored) this.newestIgnored = newest;
     if (why.reason === 'unknown_zone') this.unknown.add(why.zone);
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLASSIFY_OPTIONS } from '../../src/core/schema/index.js';
 import type { RawSeries } from '../../src/core/types.js';
 import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
-import { KeplerReader } from '../../src/service/kepler-reader.js';
+import { IGNORED_MEMORY_SECONDS, KeplerReader } from '../../src/service/kepler-reader.js';
 import { attachPower } from '../../src/service/power-alignment.js';
 
 const POD = { node_name: 'gpu-1', pod_id: 'p1', pod_name: 'train-0', pod_namespace: 'ml' };
@@ -49,10 +49,22 @@ describe('KeplerReader with GPU power and zones', () => {
     const samples = await reader.read(0, 100);
     expect(samples.some((s) => s.descriptor.node === 'arm-1')).toBe(false);
     await reader.read(50, 100);
-    // Distinct series over the reads since the last take, then nothing until the next read.
+    // Distinct series, re-reads counted once; still counted when a later poll reads nothing new.
     expect(reader.takeIgnored()).toEqual({ unknown_zone: 2 });
-    expect(reader.takeIgnored()).toEqual({});
+    expect(reader.takeIgnored()).toEqual({ unknown_zone: 2 });
     expect(reader.unknownZones).toEqual(['cpu_power']);
+  });
+
+  it('forgets an ignored series an hour after its newest sample, measured against the newest ignored sample', async () => {
+    const later = IGNORED_MEMORY_SECONDS + 61;
+    const moving = [
+      raw('kepler_node_cpu_active_joules_total', { node_name: 'arm-1', zone: 'cpu_power', path: '' }, [[30, 1], [60, 2]]),
+      raw('kepler_node_cpu_active_joules_total', { node_name: 'arm-2', zone: 'cpu_power', path: '' }, [[later - 1, 1], [later, 2]]),
+    ];
+    const reader = new KeplerReader({ source: sourceOf(moving), schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
+    await reader.read(0, later);
+    // arm-1's newest sample (60) is more than an hour before arm-2's (3661 + 60): only arm-2 is left.
+    expect(reader.takeIgnored()).toEqual({ unknown_zone: 1 });
   });
 
   it('accounts an hwmon zone once kepler.zones maps it', async () => {
