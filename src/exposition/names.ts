@@ -6,7 +6,7 @@ import type { IgnoreReason } from '../core/schema/zones.js';
 import { RESET_CAUSES, type RejectReason, type ResetCause } from '../core/types.js';
 
 /** Prefix of every family we emit (process and Node.js runtime metrics aside). */
-export const METRIC_PREFIX = 'energy_ledger';
+const METRIC_PREFIX = 'energy_ledger';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 

@@ -67,7 +67,7 @@ function periodIndex(boundaries: readonly number[], t: number): number {
 }
 
 /** The label of the group that sums everything outside the top N. */
-export const OTHER = 'other';
+const OTHER = 'other';
 
 /**
  * Keeps the `n` groups with the most energy over the whole report (ties by labels) and sums the rest,

@@ -127,26 +127,6 @@ export class KeplerReader {
     return attachPower(merger.result(), power);
   }
 
-  /**
-   * Classifies raw series (out-of-scope ones are dropped) and merges those with the same identity;
-   * power gauges read alongside (`kepler_pod_gpu_watts`) are matched to their counters.
-   */
-  toSamples(raw: readonly RawSeries[]): SeriesSamples[] {
-    const merger = new KeyMerger();
-    const power: PowerSamples[] = [];
-    const powerFor = new Map(this.queries.filter((q) => q.powerFor !== undefined).map((q) => [q.metric, q.powerFor as string]));
-    for (const series of raw) {
-      const counter = powerFor.get(series.labels['__name__'] ?? '');
-      if (counter !== undefined) this.powerInto(power, series, counter);
-      else {
-        const out: SeriesSamples[] = [];
-        this.classifyInto(out, series);
-        for (const s of out) merger.add(s);
-      }
-    }
-    return attachPower(merger.result(), power);
-  }
-
   private classifyInto(out: SeriesSamples[], series: RawSeries): void {
     const descriptor = this.classifier(series);
     if (descriptor !== undefined) {

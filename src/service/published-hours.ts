@@ -24,7 +24,7 @@ export interface PublishedHoursOptions {
 }
 
 /** How long after the last request the copy is still taken before every ingest, seconds. */
-export const KEEP_COPYING_SECONDS = 600;
+const KEEP_COPYING_SECONDS = 600;
 
 const ceilHour = (t: number): number => -hourStart(-t);
 const END_OF_TIME = ceilHour(2 ** 52);

@@ -34,7 +34,8 @@ export function zeroCounts(): IngestCounts {
 export const READ_BACK_NOISE = 1e-9;
 
 /**
- * Accounts the samples of one series (in `slot` of `table`) and returns the new watermark.
+ * Accounts the samples of one series (in `slot` of `table`) and returns the time of its newest valid
+ * sample in the batch (-Infinity when there is none).
  * `stale` is the watermark when the batch started: samples more than the series TTL behind it are
  * skipped, so re-reading an overlap never resurrects a series the TTL already dropped.
  *
@@ -56,7 +57,6 @@ export function accountSeries(
   series: SeriesSamples,
   o: ResolvedLedgerOptions,
   counts: IngestCounts,
-  watermark: number,
   stale: number,
   scrapes: ScrapeCursor,
   causes: ResetCauses,
@@ -83,6 +83,7 @@ export function accountSeries(
   let prevPower = table.prevPower[slot]!;
   const power = descriptor.dropsOnProcessExit === true ? series.power : undefined;
   let batchMax = -Infinity;
+  let newest = -Infinity;
 
   for (let i = 0; i < n; i++) {
     const t = timestamps[i]!;
@@ -108,7 +109,7 @@ export function accountSeries(
       continue;
     }
     const fresh = prevTime !== prevTime;
-    if (t > watermark) watermark = t;
+    if (t > newest) newest = t;
 
     if (fresh) {
       const joules = v * toJoules;
@@ -169,5 +170,5 @@ export function accountSeries(
   table.prevTime[slot] = prevTime;
   table.prevValue[slot] = prevValue;
   table.prevPower[slot] = prevPower;
-  return watermark;
+  return newest;
 }

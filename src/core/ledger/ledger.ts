@@ -90,7 +90,7 @@ export class Ledger {
       const d = s.descriptor;
       const slot = this.series.slotOf(d.key) ?? this.series.add(d.key, this.groupFor(s));
       const cursor = d.kind === 'gauge' ? this.scrapes.cursor(nodeKeyOf(d)) : NO_SCRAPES;
-      const newest = accountSeries(this.series, slot, s, this.options, counts, -Infinity, start, cursor, this.causes);
+      const newest = accountSeries(this.series, slot, s, this.options, counts, start, cursor, this.causes);
       if (newest > watermark) watermark = newest;
       if (d.scope === 'node') this.causes.nodeRead(d.node, newest);
       this.nodes.observe(nodeKeyOf(d), newest);
