@@ -1,4 +1,4 @@
-import { groupKeyOf } from '../core/ledger/cardinality.js';
+import { groupKeyOf } from '../core/schema/key-codec.js';
 import { hourStart } from '../core/time.js';
 import type { HourRow } from '../core/types.js';
 import type { HoursQuery } from '../http/app.js';

@@ -1,7 +1,8 @@
+import { groupKeyOf } from '../schema/key-codec.js';
 import type { HourRow, LedgerStats, RejectReason, Scope, SeriesDescriptor, SeriesSamples } from '../types.js';
 import { accountSeries, zeroCounts } from './account-series.js';
 import { DAY_SLOTS, oldestPublishedDay } from './calendar.js';
-import { groupKeyOf, newNamespaceGroups } from './cardinality.js';
+import { newNamespaceGroups } from './cardinality.js';
 import { GroupAccount } from './group-account.js';
 import { NodeScrapes, type ScrapeCursor } from './node-scrapes.js';
 import { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';

@@ -5,7 +5,7 @@
  * local month). A period that starts before the origin is left out until the restore is complete.
  */
 import type { GroupEnergy, Scope } from '../types.js';
-import { groupKeyOf } from './cardinality.js';
+import { groupKeyOf } from '../schema/key-codec.js';
 import type { Ledger } from './ledger.js';
 import { periodSpans, type PeriodSpan } from './period-spans.js';
 import type { RestoredHours } from './restored-hours.js';

@@ -14,7 +14,7 @@
  * ({@link splitByNode}); this file only combines its numbers.
  */
 import type { GroupEnergy, HourRow, LedgerSnapshot, SeriesSamples } from '../types.js';
-import { groupKeyOf } from './cardinality.js';
+import { groupKeyOf } from '../schema/key-codec.js';
 
 /** How node energy that Kepler leaves unattributed is published. */
 export type UnattributedMode = 'off' | 'explicit' | 'proportional';
