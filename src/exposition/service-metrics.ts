@@ -131,6 +131,7 @@ export class ServiceMetrics {
     return this.#keplerSchemas;
   }
 
+  /** Whether the start-up backfill has completed: the service's readiness (the poller reads it here). */
   get backfillComplete(): boolean {
     return this.#backfillComplete;
   }
