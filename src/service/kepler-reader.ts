@@ -14,17 +14,12 @@ import {
 } from '../core/schema/index.js';
 import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
 import type { RawSeries, SchemaId, SeriesSamples } from '../core/types.js';
+import type { KeplerSchemaInfo } from '../exposition/health.js';
 import { inSlices } from '../source/in-slices.js';
 import type { SampleSource } from '../source/sample-source.js';
 import { allOrCancel } from './all-or-cancel.js';
 import { KeyMerger } from './merge-by-key.js';
 import { attachPower, type PowerSamples } from './power-alignment.js';
-
-/** A detected schema and the Kepler version its build-info metric reports (`unknown` when absent). */
-export interface DetectedSchema {
-  readonly schema: SchemaId;
-  readonly version: string;
-}
 
 /** Options of {@link KeplerReader}. */
 export interface KeplerReaderOptions {
@@ -86,7 +81,7 @@ export class KeplerReader {
   }
 
   /** Detects the schemas present (a cluster mid-upgrade runs two) and their versions at `now`. */
-  async detect(now: number, signal?: AbortSignal): Promise<DetectedSchema[]> {
+  async detect(now: number, signal?: AbortSignal): Promise<KeplerSchemaInfo[]> {
     if (this.options.schema === 'auto') {
       const present = await this.options.source.presentMetricNames(DETECTION_METRIC_NAMES, signal);
       const found = detectSchemas(present);
