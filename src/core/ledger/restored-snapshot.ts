@@ -28,12 +28,12 @@ export const COUNTER_PERIOD = 'month_to_date';
  * A period that ended before the first sample is not published (no data exists for it).
  */
 export function publishedSpans(ledger: Ledger, restore: RestoreInput): { spans: PeriodSpan[]; coverage: Record<string, number> } {
-  const wm = ledger.watermark;
-  if (wm === undefined) return { spans: [], coverage: {} };
+  const watermark = ledger.watermark;
+  if (watermark === undefined) return { spans: [], coverage: {} };
   const originHour = Math.ceil(ledger.options.origin / HOUR_SECONDS);
   const first = restore.firstSampleTime ?? -Infinity;
   // Left out: a period that needs hours not restored yet, and one that ended before the first data.
-  const spans = periodSpans(wm, ledger.options.calendar).filter(
+  const spans = periodSpans(watermark, ledger.options.calendar).filter(
     (s) => (s.fromHour >= originHour || restore.hours !== undefined) && first < s.toHour * HOUR_SECONDS,
   );
   const coverage: Record<string, number> = {};
