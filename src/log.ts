@@ -8,7 +8,7 @@ import type { LogLevel } from './config/types.js';
 export type { Logger } from 'pino';
 
 /** Replaces a redacted value. */
-export const REDACTED_LOG_VALUE = '[REDACTED]';
+const REDACTED_LOG_VALUE = '[REDACTED]';
 
 /** Keys whose values are secret at any depth (up to four levels down), in config and request shapes. */
 const SECRET_KEYS = ['password', 'bearer_token', 'bearerToken', 'token', 'authorization', 'Authorization', 'cookie', 'Cookie'];
@@ -16,7 +16,7 @@ const SECRET_KEYS = ['password', 'bearer_token', 'bearerToken', 'token', 'author
 const SECRET_OBJECTS = ['prometheus.headers'];
 
 /** pino `redact` paths for every secret key at depths 0–4. */
-export const REDACT_PATHS: readonly string[] = [0, 1, 2, 3, 4].flatMap((depth) => {
+const REDACT_PATHS: readonly string[] = [0, 1, 2, 3, 4].flatMap((depth) => {
   const prefix = '*.'.repeat(depth);
   return [...SECRET_KEYS, ...SECRET_OBJECTS].map((key) => `${prefix}${key}`);
 });

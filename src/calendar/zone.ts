@@ -33,11 +33,6 @@ function format(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Throws a RangeError unless `zone` is an IANA zone name this runtime knows. */
-export function checkZone(zone: string): void {
-  format(zone);
-}
-
 function localFields(zone: string, t: number): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
   const parts: Record<string, number> = {};
   for (const p of format(zone).formatToParts(new Date(t * 1000))) if (p.type !== 'literal') parts[p.type] = Number(p.value);

@@ -13,11 +13,6 @@ import { UsageError, usageErrorFrom } from './usage-error.js';
 
 export { EXIT } from './exit-codes.js';
 
-/** A command could run but has no implementation registered yet. */
-export class NotImplementedError extends Error {
-  override readonly name = 'NotImplementedError';
-}
-
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** `--config FILE`, `--log-level LEVEL`, `--help`: taken by every command that loads a config. */
@@ -64,17 +59,13 @@ export async function runReporting(command: string, io: CliIo, body: () => Promi
       io.stderr(`energy-ledger ${command}: invalid configuration (${count}):\n${error.problems.map((p) => `  ${p}\n`).join('')}`);
       return EXIT.usage;
     }
-    if (error instanceof NotImplementedError) {
-      io.stderr(`energy-ledger ${command}: ${error.message}\n`);
-      return EXIT.failure;
-    }
     io.stderr(`energy-ledger ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.failure;
   }
 }
 
-/** Loads a registered implementation, or throws {@link NotImplementedError}. */
+/** Loads a registered implementation, or fails with 'not implemented yet' (exit 1). */
 export async function implementation<T>(loader: (() => Promise<T>) | undefined): Promise<T> {
-  if (loader === undefined) throw new NotImplementedError('not implemented yet');
+  if (loader === undefined) throw new Error('not implemented yet');
   return loader();
 }

@@ -66,7 +66,7 @@ export interface ReportClock {
  * `[from, to)` of a named period in `zone`, on whole UTC hours. `today` and `this-month` end at the end
  * of the current hour (at least one hour), the others at the end of the day or month.
  */
-export function periodRange(period: (typeof PERIODS)[number], zone: string, now: number): { from: number; to: number } {
+function periodRange(period: (typeof PERIODS)[number], zone: string, now: number): { from: number; to: number } {
   const untilNow = (from: number, end: number): number => Math.min(end, Math.max(from + HOUR_SECONDS, Math.ceil(now / HOUR_SECONDS) * HOUR_SECONDS));
   const today = startOfDay(zone, now);
   const month = startOfMonth(zone, now);

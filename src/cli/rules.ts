@@ -8,7 +8,7 @@ import { RULES_USAGE } from './usage.js';
 const OPTIONS = { ...COMMON_OPTIONS, out: { type: 'string' } } as const;
 
 /** Default output directory of `rules`. */
-export const DEFAULT_RULES_DIR = 'rules';
+const DEFAULT_RULES_DIR = 'rules';
 
 /** Runs `rules`; resolves to the exit code. */
 export function run(args: readonly string[], io: CliIo, implementations: CommandImplementations): Promise<number> {

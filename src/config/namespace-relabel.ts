@@ -8,7 +8,7 @@ import { compileNamespaceRelabel, regexProblem } from '../core/schema/namespace-
 import { expected } from './fields.js';
 
 /** Prometheus' default replacement: the first group. */
-export const DEFAULT_RELABEL_REPLACEMENT = '$1';
+const DEFAULT_RELABEL_REPLACEMENT = '$1';
 
 const regex = z.string({ error: expected('a regular expression (anchored at both ends, as in Prometheus)') }).superRefine((text, ctx) => {
   const problem = text === '' ? 'must not be empty' : regexProblem(text);

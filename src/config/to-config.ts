@@ -85,7 +85,7 @@ function toBurnRateWindow(w: ParsedRules['burn_rate']['fast']): BurnRateWindow {
 }
 
 /** The typed `rules:` section. */
-export function toRulesConfig(r: ParsedRules): RulesConfig {
+function toRulesConfig(r: ParsedRules): RulesConfig {
   return {
     evaluationIntervalSeconds: r.evaluation_interval,
     serviceSelector: r.service_selector,

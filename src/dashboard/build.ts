@@ -8,7 +8,7 @@ import { layout, DATASOURCE, DATASOURCE_VARIABLE, type Panel, type RowSpec } fro
 import { dedup, hourly, HOURLY_NOTE, NS, power, UNATTRIBUTED_NOTE } from './queries.js';
 
 /** Grafana's uid of the dashboard (stable across imports). */
-export const DASHBOARD_UID = 'energy-ledger';
+const DASHBOARD_UID = 'energy-ledger';
 
 /** The dashboard as Grafana stores it. */
 export interface Dashboard {

@@ -17,7 +17,7 @@ export const DASHBOARD_OUTPUTS = {
 export const APP_NAMESPACE = 'energy-ledger';
 
 /** Writes both outputs under `root`. */
-export async function writeDashboards(root: string): Promise<void> {
+async function writeDashboards(root: string): Promise<void> {
   const outputs: [string, string][] = [
     [DASHBOARD_OUTPUTS.json, renderDashboardJson()],
     [DASHBOARD_OUTPUTS.configMap, renderDashboardConfigMap({ namespace: APP_NAMESPACE })],

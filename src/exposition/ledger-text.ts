@@ -4,7 +4,7 @@
  * thousands of namespaces costs a string concatenation, not a prom-client walk.
  */
 import type { GroupEnergy, LedgerSnapshot } from '../core/types.js';
-import { LABEL_CAUSE, LABEL_PERIOD, LABEL_REASON, LABEL_WINDOW, METRICS, REJECT_REASONS, RESET_CAUSE_LABELS, type MetricSpec } from './names.js';
+import { LABEL_CAUSE, LABEL_PERIOD, LABEL_REASON, LABEL_WINDOW, METRICS, REJECT_REASONS, RESET_CAUSE_LABELS, type ExposedMetric } from './names.js';
 import { familyHeader, formatLabelPairs, formatValue, isValidLabelName } from './text-format.js';
 
 /** Thrown when a snapshot cannot be rendered (a programming or configuration error, never data). */
@@ -64,7 +64,7 @@ function renderScope(
   labelNames: readonly string[],
   groups: readonly GroupEnergy[],
   counters: boolean,
-  [joules, window, period]: readonly [MetricSpec, MetricSpec, MetricSpec],
+  [joules, window, period]: readonly [ExposedMetric, ExposedMetric, ExposedMetric],
 ): void {
   const prefixes = groups.map((g, i) => {
     if (g.labels.length !== labelNames.length) {

@@ -6,12 +6,12 @@ import type { IgnoreReason } from '../core/schema/zones.js';
 import { RESET_CAUSES, type RejectReason, type ResetCause } from '../core/types.js';
 
 /** Prefix of every family we emit (process and Node.js runtime metrics aside). */
-export const METRIC_PREFIX = 'energy_ledger';
+const METRIC_PREFIX = 'energy_ledger';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
 /** One metric family as exposed. */
-export interface MetricSpec {
+export interface ExposedMetric {
   readonly name: string;
   readonly type: MetricType;
   readonly help: string;
@@ -72,7 +72,7 @@ function scoped(group: 'namespace' | 'node') {
       group,
       labels: [LABEL_PERIOD],
     },
-  } as const satisfies Record<string, MetricSpec>;
+  } as const satisfies Record<string, ExposedMetric>;
 }
 
 /** Every family we emit, keyed by a short id. */
@@ -261,10 +261,10 @@ export const METRICS = {
     help: 'Failed reads of the grid carbon intensity from the Prometheus API (carbon.intensity_selector or carbon.intensity_query), by reason; energy is unaffected, carbon uses the hours read before.',
     labels: [LABEL_REASON],
   },
-} as const satisfies Record<string, MetricSpec>;
+} as const satisfies Record<string, ExposedMetric>;
 
 /** All families, in exposition order of the ledger part first, then service metrics. */
-export const ALL_METRICS: readonly MetricSpec[] = Object.values(METRICS);
+export const ALL_METRICS: readonly ExposedMetric[] = Object.values(METRICS);
 
 /** Buckets of `energy_ledger_poll_duration_seconds`: polls range from milliseconds to backfill chunks. */
 export const POLL_DURATION_BUCKETS: readonly number[] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];

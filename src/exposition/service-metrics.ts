@@ -3,12 +3,12 @@
  * metrics that are registered in a registry of the caller's choosing, never the global one.
  */
 import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client';
-import type { KeplerSchemaInfo, ServiceHealth } from './health.js';
+import type { KeplerSchemaInfo } from './health.js';
 import type { IgnoreReason } from '../core/schema/zones.js';
 import { IGNORE_REASONS, LABEL_REASON, LABEL_SCHEMA, LABEL_VERSION, METRICS, POLL_DURATION_BUCKETS, POLL_ERROR_REASONS, type PollErrorReason } from './names.js';
 
 /** Poll health and build metadata; the poller calls `pollSucceeded`/`pollFailed` once per poll. */
-export class ServiceMetrics implements ServiceHealth {
+export class ServiceMetrics {
   #up: 0 | 1 = 0;
   #lastPollSuccess: number | undefined;
   #keplerSchemas: readonly KeplerSchemaInfo[] = [];
@@ -131,6 +131,7 @@ export class ServiceMetrics implements ServiceHealth {
     return this.#keplerSchemas;
   }
 
+  /** Whether the start-up backfill has completed: the service's readiness (the poller reads it here). */
   get backfillComplete(): boolean {
     return this.#backfillComplete;
   }

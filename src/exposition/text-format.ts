@@ -2,7 +2,7 @@
  * Helpers for the Prometheus text format 0.0.4: escaping, number formatting, HELP/TYPE headers.
  * Used to render the ledger part of `/metrics` without prom-client's per-series overhead.
  */
-import type { MetricSpec } from './names.js';
+import type { ExposedMetric } from './names.js';
 
 /** The content type of `/metrics`. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -40,7 +40,7 @@ export function formatLabelPairs(names: readonly string[], values: readonly stri
 }
 
 /** The `# HELP` and `# TYPE` lines of a family. */
-export function familyHeader(spec: MetricSpec): string {
+export function familyHeader(spec: ExposedMetric): string {
   return `# HELP ${spec.name} ${escapeHelp(spec.help)}\n# TYPE ${spec.name} ${spec.type}\n`;
 }
 

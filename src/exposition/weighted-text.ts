@@ -1,6 +1,6 @@
 /** Renders the carbon and cost families (namespaces only) from a snapshot's `weighted` energy. */
 import type { GroupEnergy, LedgerSnapshot } from '../core/types.js';
-import { LABEL_CURRENCY, LABEL_PERIOD, LABEL_WINDOW, METRICS, type MetricSpec } from './names.js';
+import { LABEL_CURRENCY, LABEL_PERIOD, LABEL_WINDOW, METRICS, type ExposedMetric } from './names.js';
 import { familyHeader, formatLabelPairs, formatValue } from './text-format.js';
 
 /** Keys of `GroupEnergy.weighted` (see `src/carbon/hour-weights.ts`). */
@@ -17,7 +17,7 @@ export function renderWeightedText(snapshot: LedgerSnapshot, currency = 'XXX'): 
   if (groups.length === 0) return '';
   const parts: string[] = [];
   const names = snapshot.namespaceLabels;
-  const families: [string, MetricSpec, MetricSpec, [string, string][]][] = [
+  const families: [string, ExposedMetric, ExposedMetric, [string, string][]][] = [
     [CARBON, METRICS.namespaceCarbon, METRICS.namespacePeriodCarbon, []],
     [COST, METRICS.namespaceCost, METRICS.namespacePeriodCost, [[LABEL_CURRENCY, currency]]],
   ];
@@ -33,7 +33,7 @@ function render(
   names: readonly string[],
   groups: readonly GroupEnergy[],
   key: string,
-  spec: MetricSpec,
+  spec: ExposedMetric,
   label: string,
   field: 'windows' | 'periods',
   extra: readonly [string, string][],

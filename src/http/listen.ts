@@ -37,7 +37,7 @@ export interface ListenOptions {
 }
 
 /** Largest request head (request line and headers) accepted; larger gets 431. */
-export const MAX_HEADER_BYTES = 8192;
+const MAX_HEADER_BYTES = 8192;
 
 /** Bounds on what a client may send and how long it may take (no endpoint reads a body). */
 const SERVER_LIMITS: ServerOptions = { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: 10_000, requestTimeout: 30_000 };

@@ -29,7 +29,7 @@ export interface StatusPageInput {
 /** Hours drawn per namespace chart. */
 export const HOURS_SHOWN = 24;
 /** Namespaces in the power table and hour charts. */
-export const TOP_NAMESPACES = 10;
+const TOP_NAMESPACES = 10;
 const DEFAULT_REFRESH_SECONDS = 30;
 /** Window the power is computed from when configured (else the shortest window). */
 const POWER_WINDOW = '5m';
@@ -39,7 +39,7 @@ const STALE_LAG_SECONDS = 600;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 

@@ -8,7 +8,7 @@ import type { RawSeries } from '../core/types.js';
 import { PrometheusError, isRetryable, type PrometheusErrorDetails, type PrometheusErrorReason } from './errors.js';
 import { concatInSlices } from './concat-in-slices.js';
 import { fastParseYielding } from './fast-parse.js';
-import { parseEnvelope, parseQueryData, type ApiEnvelope, type QueryData, type VectorSample } from './parse.js';
+import { parseEnvelope, parseQueryData, type ApiEnvelope, type ParsedResponse, type QueryData, type VectorSample } from './parse.js';
 import { backoffDelayMs, retryAfterMs, type RetryPolicy } from './retry.js';
 import { SecretFile } from './secret-file.js';
 import { Semaphore } from './semaphore.js';
@@ -76,12 +76,6 @@ export type BuildInfo = Readonly<Record<string, string>> & { readonly version: s
 
 const DEFAULT_QUERY_PARAMS = { partial_response: 'false', max_source_resolution: '0' } as const;
 const MAX_ERROR_TEXT = 500;
-
-/** A successful response: the envelope, and the matrix when the fast path already parsed it. */
-interface Parsed {
-  readonly envelope: ApiEnvelope;
-  readonly matrix: QueryData | undefined;
-}
 
 interface Attempt {
   readonly method: 'GET' | 'POST';
@@ -229,7 +223,7 @@ export class PrometheusClient {
     await this.dispatcher.close();
   }
 
-  private async send(attempt: Attempt, signal?: AbortSignal): Promise<Parsed> {
+  private async send(attempt: Attempt, signal?: AbortSignal): Promise<ParsedResponse> {
     for (let retry = 0; ; retry++) {
       try {
         return await this.semaphore.run(() => this.once(attempt, signal));
@@ -251,7 +245,7 @@ export class PrometheusClient {
   }
 
   /** One HTTP round trip → the parsed body of a 2xx `status:"success"` response. */
-  private async once(attempt: Attempt, signal?: AbortSignal): Promise<Parsed> {
+  private async once(attempt: Attempt, signal?: AbortSignal): Promise<ParsedResponse> {
     const deadline = AbortSignal.timeout(this.timeoutMs);
     const combined = signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
     const url = `${this.base.origin}${this.prefix}${attempt.path}${this.base.search}`;
@@ -286,7 +280,7 @@ export class PrometheusClient {
     const status = response.statusCode;
     const tooLong = body.length > bufferConstants.MAX_STRING_LENGTH;
     if (status >= 200 && status < 300) {
-      let parsed: Parsed | undefined;
+      let parsed: ParsedResponse | undefined;
       try {
         // Pauses between series, so a 100 MB matrix does not stall the event loop (scrapes, other queries).
         parsed = await fastParseYielding(body, () => nextTurn(), 10, attempt.after);

@@ -1,12 +1,6 @@
 import type { RawSeries } from '../core/types.js';
 import { ByteInterner } from './byte-interner.js';
-import type { ApiEnvelope, QueryData } from './parse.js';
-
-/** What the fast path returns: the envelope, and the matrix when `data` was one (then `envelope.data` is undefined). */
-export interface FastParsed {
-  readonly envelope: ApiEnvelope;
-  readonly matrix: QueryData | undefined;
-}
+import type { ApiEnvelope, ParsedResponse, QueryData } from './parse.js';
 
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 const MAX_EXACT = 2 ** 53;
@@ -32,7 +26,7 @@ class Unsupported extends Error {}
  * With `after`, matrix samples at or before it are dropped (a range selector's left end).
  * The sample arrays of a response are views into shared blocks (see {@link SAMPLE_BLOCK}).
  */
-export function fastParse(body: Buffer, after?: number): FastParsed | undefined {
+export function fastParse(body: Buffer, after?: number): ParsedResponse | undefined {
   return unlessUnsupported(() => {
     const steps = new Scanner(body, after).envelope();
     for (;;) {
@@ -46,7 +40,7 @@ export function fastParse(body: Buffer, after?: number): FastParsed | undefined 
  * {@link fastParse} that awaits `pause()` (e.g. `setImmediate`) between matrix series whenever it has
  * run for `budgetMs`, so parsing a 100 MB body does not stall the event loop for hundreds of ms.
  */
-export async function fastParseYielding(body: Buffer, pause: () => Promise<unknown>, budgetMs = 10, after?: number): Promise<FastParsed | undefined> {
+export async function fastParseYielding(body: Buffer, pause: () => Promise<unknown>, budgetMs = 10, after?: number): Promise<ParsedResponse | undefined> {
   return unlessUnsupported(async () => {
     const steps = new Scanner(body, after).envelope();
     let since = performance.now();
@@ -104,7 +98,7 @@ class Scanner {
   }
 
   /** The envelope; yields after each matrix series so a caller can pause (see {@link fastParseYielding}). */
-  *envelope(): Generator<void, FastParsed> {
+  *envelope(): Generator<void, ParsedResponse> {
     let status: unknown;
     const out: { data?: unknown; matrix?: QueryData } = {};
     const rest: Record<string, unknown> = {};

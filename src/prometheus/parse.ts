@@ -26,6 +26,12 @@ export interface ApiEnvelope {
   readonly infos: string[];
 }
 
+/** A parsed successful response: the envelope, and the matrix when the fast path already parsed it (then `envelope.data` is undefined). */
+export interface ParsedResponse {
+  readonly envelope: ApiEnvelope;
+  readonly matrix: QueryData | undefined;
+}
+
 /** Parses the API envelope; throws `bad_response` for anything that is not one (truncated, not JSON, wrong shape). */
 export function parseEnvelope(text: string): ApiEnvelope {
   let json: unknown;

@@ -1,4 +1,5 @@
 import type { HourWeight } from '../core/ledger/index.js';
+import { groupKeyOf } from '../core/schema/key-codec.js';
 import type { HourRow } from '../core/types.js';
 
 /** One row of a report: a group's energy in one period. */
@@ -34,7 +35,7 @@ export function aggregateHours(hours: readonly HourRow[], boundaries: readonly n
   for (const row of hours) {
     const period = periodIndex(boundaries, row.hourStart);
     if (period < 0 || period >= periods) continue;
-    const key = row.labels.join('\u0001');
+    const key = groupKeyOf(row.labels);
     let group = groups.get(key);
     if (group === undefined) groups.set(key, (group = { labels: row.labels, joules: zeros(), weighted: weights.map(zeros) }));
     group.joules[period] = (group.joules[period] as number) + row.joules;
@@ -67,7 +68,7 @@ function periodIndex(boundaries: readonly number[], t: number): number {
 }
 
 /** The label of the group that sums everything outside the top N. */
-export const OTHER = 'other';
+const OTHER = 'other';
 
 /**
  * Keeps the `n` groups with the most energy over the whole report (ties by labels) and sums the rest,
@@ -78,7 +79,7 @@ export const OTHER = 'other';
 export function topGroups(rows: readonly ReportRow[], n: number): ReportRow[] {
   const totals = new Map<string, { labels: readonly string[]; wh: number }>();
   for (const r of rows) {
-    const key = r.labels.join('\u0001');
+    const key = groupKeyOf(r.labels);
     const t = totals.get(key);
     if (t === undefined) totals.set(key, { labels: r.labels, wh: r.wattHours });
     else t.wh += r.wattHours;
@@ -92,7 +93,7 @@ export function topGroups(rows: readonly ReportRow[], n: number): ReportRow[] {
   const out: ReportRow[] = [];
   const others = new Map<number, ReportRow>();
   for (const r of rows) {
-    if (kept.has(r.labels.join('\u0001'))) {
+    if (kept.has(groupKeyOf(r.labels))) {
       out.push(r);
       continue;
     }
@@ -101,7 +102,7 @@ export function topGroups(rows: readonly ReportRow[], n: number): ReportRow[] {
     others.set(r.periodStart, r.weighted === undefined ? sum : { ...sum, weighted: addWeighted(o?.weighted, r.weighted) });
   }
   const ranks = new Map(kept);
-  ranks.set(otherLabels.join('\u0001'), n);
+  ranks.set(groupKeyOf(otherLabels), n);
   return rankRows([...out, ...others.values()], ranks);
 }
 
@@ -111,7 +112,7 @@ function addWeighted(a: Readonly<Record<string, number>> | undefined, b: Readonl
 }
 
 function rankRows(rows: readonly ReportRow[], ranks: ReadonlyMap<string, number>): ReportRow[] {
-  const rank = (r: ReportRow): number => ranks.get(r.labels.join('\u0001')) ?? 0;
+  const rank = (r: ReportRow): number => ranks.get(groupKeyOf(r.labels)) ?? 0;
   return [...rows].sort((a, b) => a.periodStart - b.periodStart || rank(a) - rank(b));
 }
 

@@ -11,7 +11,7 @@ import { label, value } from './template.js';
 export const DECIMALS = { wh: 1, burn: 2, seconds: 0, count: 0 } as const;
 
 /** How long an alert keeps firing once its condition is gone (short dips and brief gaps do not resolve it). */
-export const KEEP_FIRING = { hourly: 300, keplerAbsent: 300, watermark: 300 } as const;
+const KEEP_FIRING = { hourly: 300, keplerAbsent: 300, watermark: 300 } as const;
 
 const PREVIOUS_HOUR = eq('period', 'previous_hour');
 const HOURS_PER_DAY = 24;
@@ -72,7 +72,7 @@ function hourlyAlerts(rules: RulesConfig): AlertingRule[] {
 }
 
 /** The burn rate over a window: mean power × 24 h ÷ the daily budget (1 = exactly on budget). */
-export function burnExpr(namespace: string, budgetWh: number, windowSeconds: number): string {
+function burnExpr(namespace: string, budgetWh: number, windowSeconds: number): string {
   return `${selectorOf(servicePowerRecord(windowSeconds), [eq('namespace', namespace)])} * ${HOURS_PER_DAY} / ${num(budgetWh)}`;
 }
 

@@ -49,7 +49,7 @@ export function keplerInputs(config: Config): KeplerInput[] {
 }
 
 /** Labels the Kepler recordings keep: the extra grouping labels, then `namespace`. */
-export const keplerGroupLabels = (config: Config): string[] => [...config.groupBy.filter((l) => l !== 'namespace'), 'namespace'];
+const keplerGroupLabels = (config: Config): string[] => [...config.groupBy.filter((l) => l !== 'namespace'), 'namespace'];
 
 /**
  * `namespace_relabel` in PromQL: one `label_replace` per rule, reading the schema's (unchanged) namespace
@@ -57,7 +57,7 @@ export const keplerGroupLabels = (config: Config): string[] => [...config.groupB
  * one whose write stands, as in the service. `label_replace` anchors its RE2 regex and expands `$1`
  * like Prometheus relabeling.
  */
-export function relabelNamespace(expr: string, sourceLabel: string, rules: readonly NamespaceRelabelRule[]): string {
+function relabelNamespace(expr: string, sourceLabel: string, rules: readonly NamespaceRelabelRule[]): string {
   return [...rules].reverse().reduce((inner, r) => `label_replace(${inner}, "namespace", ${quote(r.replacement)}, "${sourceLabel}", ${quote(r.regex)})`, expr);
 }
 

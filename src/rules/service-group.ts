@@ -6,16 +6,16 @@ import { GROUPS, SERVICE_RECORDS as R } from './names.js';
 import { dur, matchersOf, selectorOf } from './promql.js';
 
 /** Labels that tell HA replicas of the service apart; replicas compute identical values. */
-export const REPLICA_LABELS = ['instance', 'pod'] as const;
+const REPLICA_LABELS = ['instance', 'pod'] as const;
 /** Label that tells shards apart (`--shard i/N`); each node is read by one shard, so shards add up. */
-export const SHARD_LABEL = 'shard';
+const SHARD_LABEL = 'shard';
 /** De-duplicates the replicas of each shard, then sums the shards (a no-op on series without `shard`). */
 const dedup = (expr: string): string => `sum without (${SHARD_LABEL}) (max without (${REPLICA_LABELS.join(', ')}) (${expr}))`;
 
 export const HOUR = 3600;
 export const DAY = 86_400;
 /** The window of the base power recordings' `rate()`, seconds. */
-export const RATE_WINDOW = 300;
+const RATE_WINDOW = 300;
 
 /**
  * `rate(counter[5m])`. The service's counters are the month to date, a function of the data in Prometheus:

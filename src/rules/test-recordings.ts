@@ -27,7 +27,7 @@ function exprTest(expr: string, at: number, samples: readonly Sample[]): ExprTes
  * What `sum_over_time(x[W]) / clamp_min(count_over_time(x[W]), W/I)` gives at `at` for x = `watts` recorded
  * every `I` from 0, on Prometheus 2.x (ranges include their start: a full window holds W/I + 1 points).
  */
-export function meanAt(watts: number, windowSeconds: number, at: number, I: number): number {
+function meanAt(watts: number, windowSeconds: number, at: number, I: number): number {
   const points = Math.min(at, windowSeconds) / I + 1;
   return (points * watts) / Math.max(points, windowSeconds / I);
 }

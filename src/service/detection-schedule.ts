@@ -1,5 +1,5 @@
 /** How often schema detection and the build-info versions are read again, seconds. */
-export const DETECTION_PERIOD_SECONDS = 300;
+const DETECTION_PERIOD_SECONDS = 300;
 
 /**
  * Which polls run schema detection (one instant query, plus one build-info read per schema): the

@@ -14,17 +14,12 @@ import {
 } from '../core/schema/index.js';
 import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
 import type { RawSeries, SchemaId, SeriesSamples } from '../core/types.js';
+import type { KeplerSchemaInfo } from '../exposition/health.js';
 import { inSlices } from '../source/in-slices.js';
 import type { SampleSource } from '../source/sample-source.js';
 import { allOrCancel } from './all-or-cancel.js';
 import { KeyMerger } from './merge-by-key.js';
 import { attachPower, type PowerSamples } from './power-alignment.js';
-
-/** A detected schema and the Kepler version its build-info metric reports (`unknown` when absent). */
-export interface DetectedSchema {
-  readonly schema: SchemaId;
-  readonly version: string;
-}
 
 /** Options of {@link KeplerReader}. */
 export interface KeplerReaderOptions {
@@ -95,7 +90,7 @@ export class KeplerReader {
   }
 
   /** Detects the schemas present (a cluster mid-upgrade runs two) and their versions at `now`. */
-  async detect(now: number, signal?: AbortSignal): Promise<DetectedSchema[]> {
+  async detect(now: number, signal?: AbortSignal): Promise<KeplerSchemaInfo[]> {
     if (this.options.schema === 'auto') {
       const present = await this.options.source.presentMetricNames(DETECTION_METRIC_NAMES, signal);
       const found = detectSchemas(present);
@@ -133,26 +128,6 @@ export class KeplerReader {
     this.withoutSeries = [...new Set(queries.map((q) => q.schema))].filter((schema) => !matched.has(schema));
     const merger = new KeyMerger();
     for (const list of classified) await inSlices(list.length, (i) => merger.add(list[i] as SeriesSamples));
-    return attachPower(merger.result(), power);
-  }
-
-  /**
-   * Classifies raw series (out-of-scope ones are dropped) and merges those with the same identity;
-   * power gauges read alongside (`kepler_pod_gpu_watts`) are matched to their counters.
-   */
-  toSamples(raw: readonly RawSeries[]): SeriesSamples[] {
-    const merger = new KeyMerger();
-    const power: PowerSamples[] = [];
-    const powerFor = new Map(this.queries.filter((q) => q.powerFor !== undefined).map((q) => [q.metric, q.powerFor as string]));
-    for (const series of raw) {
-      const counter = powerFor.get(series.labels['__name__'] ?? '');
-      if (counter !== undefined) this.powerInto(power, series, counter);
-      else {
-        const out: SeriesSamples[] = [];
-        this.classifyInto(out, series);
-        for (const s of out) merger.add(s);
-      }
-    }
     return attachPower(merger.result(), power);
   }
 

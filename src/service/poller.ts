@@ -54,7 +54,6 @@ export interface PollerOptions {
 export class Poller {
   private snapshotValue: LedgerSnapshot;
   private readEnd: number | undefined;
-  private backfilled = false;
   private overflowing = false;
   /** Unknown zones already logged (each is logged once). */
   private readonly zonesLogged = new Set<string>();
@@ -97,9 +96,9 @@ export class Poller {
     if (!this.polling) this.publish();
   }
 
-  /** Whether the backfill has completed (readiness). */
+  /** Whether the backfill has completed (readiness): held by the service metrics, which also export it. */
   get ready(): boolean {
-    return this.backfilled;
+    return this.options.metrics.backfillComplete;
   }
 
   /** Polls every interval until `signal` aborts; an in-flight poll finishes first (drain). */
@@ -109,7 +108,7 @@ export class Poller {
       const started = this.options.now();
       await this.pollOnce(signal);
       const elapsed = this.options.now() - started;
-      const waitSeconds = this.backfilled ? this.options.intervalSeconds - elapsed : Math.min(this.options.intervalSeconds, 5);
+      const waitSeconds = this.ready ? this.options.intervalSeconds - elapsed : Math.min(this.options.intervalSeconds, 5);
       if (waitSeconds > 0) await sleep(waitSeconds * 1000, signal);
     }
   }
@@ -148,8 +147,7 @@ export class Poller {
       this.reads.pollSucceeded();
       // No schema yet, or one whose series are gone: detect again on the next poll.
       this.schedule.pollEnded(reader.activeSchemas.length === 0 || reader.schemasWithoutSeries.length > 0);
-      if (!this.backfilled) {
-        this.backfilled = true;
+      if (!this.ready) {
         metrics.setBackfillComplete(true);
         logger.info({ seconds: now() - started, series: ledger.stats().series }, 'backfill complete');
         this.options.onReady?.();

@@ -1,4 +1,4 @@
-import { groupKeyOf } from '../core/ledger/cardinality.js';
+import { groupKeyOf } from '../core/schema/key-codec.js';
 import { hourStart } from '../core/time.js';
 import type { HourRow } from '../core/types.js';
 import type { HoursQuery } from '../http/app.js';
@@ -24,7 +24,7 @@ export interface PublishedHoursOptions {
 }
 
 /** How long after the last request the copy is still taken before every ingest, seconds. */
-export const KEEP_COPYING_SECONDS = 600;
+const KEEP_COPYING_SECONDS = 600;
 
 const ceilHour = (t: number): number => -hourStart(-t);
 const END_OF_TIME = ceilHour(2 ** 52);

@@ -4,7 +4,7 @@ import type { SeriesSamples } from '../core/types.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 
 /** Straggler sweeps (re-reads of the whole `overlap`) run about this often. */
-export const WIDE_REREAD_EVERY_SECONDS = 900;
+const WIDE_REREAD_EVERY_SECONDS = 900;
 
 /** Options of {@link ReadTracker}. */
 export interface ReadTrackerOptions {

@@ -1,4 +1,5 @@
 import { earliestSampleTime, RestoredHours } from '../core/ledger/index.js';
+import { groupKeyOf } from '../core/schema/key-codec.js';
 import type { Scope } from '../core/types.js';
 import type { PollErrorReason } from '../exposition/names.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
@@ -167,16 +168,19 @@ export async function fillFromHistory(o: HistoryFill, signal: AbortSignal): Prom
 /** Groups whose published energy of the hour differs from the restored one by more than 1 µJ (in the scopes the history holds). */
 function differences(hours: RestoredHours, hourStart: number, rows: readonly { scope: Scope; labels: readonly string[]; microJoules: number }[]): string[] {
   const out: string[] = [];
-  const published = new Map(rows.map((r) => [`${r.scope}\u0000${r.labels.join('\u0001')}`, r.microJoules]));
+  const published = new Map<string, { scope: Scope; key: string; labels: readonly string[]; microJoules: number }>();
+  for (const r of rows) {
+    const key = groupKeyOf(r.labels);
+    published.set(`${r.scope}\u0000${key}`, { scope: r.scope, key, labels: r.labels, microJoules: r.microJoules });
+  }
   for (const scope of new Set(rows.map((r) => r.scope))) {
     for (const g of hours.groups(scope)) {
       const key = `${scope}\u0000${g.key}`;
-      if (!published.has(key)) published.set(key, 0);
+      if (!published.has(key)) published.set(key, { scope, key: g.key, labels: g.labels, microJoules: 0 });
     }
   }
-  for (const [key, micro] of published) {
-    const [scope, groupKey] = key.split('\u0000') as [Scope, string];
-    if (Math.abs(hours.hourMicroJoules(scope, groupKey, hourStart) - micro) > 1) out.push(`${scope} ${groupKey.replaceAll('\u0001', ',')}`);
+  for (const p of published.values()) {
+    if (Math.abs(hours.hourMicroJoules(p.scope, p.key, hourStart) - p.microJoules) > 1) out.push(`${p.scope} ${p.labels.join(',')}`);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { type Ledger, OVERFLOW_LABEL_VALUE, type SnapshotLabels } from '../core/ledger/index.js';
-import { groupKeyOf } from '../core/ledger/cardinality.js';
+import { groupKeyOf } from '../core/schema/key-codec.js';
 import { allocateHours, allocateSnapshot, type UnattributedMode } from '../core/ledger/unattributed.js';
 import type { HourRow, LedgerSnapshot } from '../core/types.js';
 import type { SplitLedger } from './split-ledger.js';

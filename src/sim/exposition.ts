@@ -1,7 +1,8 @@
 import { collect, familySpecs } from './catalog.js';
 import { readNode } from './kepler-state.js';
 import type { Scenario } from './scenario.js';
-import { escapeHelp, formatValue, renderLabels } from './text-format.js';
+import { escapeHelp } from '../exposition/text-format.js';
+import { formatValue, renderLabels } from './text-format.js';
 import { timelineOf } from './timeline.js';
 
 /** Options of {@link renderExposition}. */

@@ -6,7 +6,8 @@ import type { FamilySpec } from './families.js';
 import type { Scenario } from './scenario.js';
 import { compileMatchers } from './matchers.js';
 import { collectStored, specsNamed, type StoredSeries } from './stored.js';
-import { escapeLabelValue, formatValue } from './text-format.js';
+import { escapeLabelValue } from '../exposition/text-format.js';
+import { formatValue } from './text-format.js';
 
 /** Options of {@link openMetricsChunks} and {@link writeOpenMetrics}. */
 export interface OpenMetricsOptions {

@@ -1,25 +1,17 @@
+import { escapeLabelValue, formatValue as formatShortest } from '../exposition/text-format.js';
 import type { Labels } from './families.js';
 
-/** Formats a sample value like Go's `strconv.FormatFloat(v, 'g', -1, 64)` as client_golang prints it. */
+/**
+ * Formats a sample value like Go's `strconv.FormatFloat(v, 'g', -1, 64)` as client_golang prints it:
+ * the service's own format (`+Inf`, `-Inf`, `NaN`, shortest digits) but with Go's exponent form
+ * below 1e-4 and from 1e21 up (`1e-05`, `1e+21`), as Kepler's exposition shows them.
+ */
 export function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
   const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e21)) {
+  if (abs !== 0 && (abs < 1e-4 || (abs >= 1e21 && abs !== Infinity))) {
     return value.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
   }
-  return String(value);
-}
-
-/** Escapes a label value for the text and OpenMetrics formats. */
-export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-/** Escapes HELP text for the text format 0.0.4. */
-export function escapeHelp(help: string): string {
-  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  return formatShortest(value);
 }
 
 /** `{a="x",b="y"}` with label names sorted; empty string when there are no labels. */

@@ -54,11 +54,6 @@ export function epochStart(nt: NodeTimeline, t: number): number {
   return start;
 }
 
-/** The first restart strictly after t, if any. */
-export function nextRestart(nt: NodeTimeline, t: number): number | undefined {
-  return nt.epochStarts.find((s, i) => i > 0 && s > t);
-}
-
 /** Time of Kepler's last tick at or before t (ticks run every tickSeconds from the instance's start). */
 export function lastTick(scenario: Scenario, nt: NodeTimeline, t: number): number {
   const r = epochStart(nt, t);
@@ -66,7 +61,7 @@ export function lastTick(scenario: Scenario, nt: NodeTimeline, t: number): numbe
 }
 
 /** Time in ms of scheduled scrape number j of a node (j may be negative: scrapes before the scenario). */
-export function scrapeMs(scenario: Scenario, nt: NodeTimeline, j: number): number {
+function scrapeMs(scenario: Scenario, nt: NodeTimeline, j: number): number {
   return Math.round(scenario.start * 1000) + nt.node.scrapePhaseMs + j * Math.round(scenario.scrapeIntervalSeconds * 1000);
 }
 
@@ -78,7 +73,7 @@ export function scrapeSucceeds(scenario: Scenario, nt: NodeTimeline, t: number):
 }
 
 /** Index of the first scheduled scrape at or after t. */
-export function firstScrapeIndexAtOrAfter(scenario: Scenario, nt: NodeTimeline, t: number): number {
+function firstScrapeIndexAtOrAfter(scenario: Scenario, nt: NodeTimeline, t: number): number {
   const intervalMs = Math.round(scenario.scrapeIntervalSeconds * 1000);
   return Math.ceil((Math.round(t * 1000) - scrapeMs(scenario, nt, 0)) / intervalMs);
 }

@@ -74,12 +74,6 @@ describe('KeplerReader with GPU power and zones', () => {
     expect(samples.filter((s) => s.descriptor.node === 'arm-1').map((s) => s.descriptor.scope).sort()).toEqual(['namespace', 'node']);
     expect(reader.takeIgnored()).toEqual({});
   });
-
-  it('toSamples matches power gauges too', () => {
-    const reader = new KeplerReader({ source: sourceOf([]), schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
-    const gpu = reader.toSamples(series).find((s) => s.descriptor.component === 'gpu');
-    expect(Array.from(gpu?.power ?? [])).toEqual([3, 3, 1.5]);
-  });
 });
 
 describe('attachPower', () => {

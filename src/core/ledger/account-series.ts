@@ -33,8 +33,20 @@ export function zeroCounts(): IngestCounts {
  */
 export const READ_BACK_NOISE = 1e-9;
 
+/** What every series of one ingest call shares (see {@link accountSeries}). */
+export interface IngestBatch {
+  readonly table: SeriesTable;
+  readonly options: ResolvedLedgerOptions;
+  /** Counted into by every series of the batch. */
+  readonly counts: IngestCounts;
+  /** The watermark when the batch started. */
+  readonly stale: number;
+  readonly causes: ResetCauses;
+}
+
 /**
- * Accounts the samples of one series (in `slot` of `table`) and returns the new watermark.
+ * Accounts the samples of one series (in `slot` of the batch's `table`) and returns the time of its newest valid
+ * sample in the batch (-Infinity when there is none).
  * `stale` is the watermark when the batch started: samples more than the series TTL behind it are
  * skipped, so re-reading an overlap never resurrects a series the TTL already dropped.
  *
@@ -50,17 +62,8 @@ export const READ_BACK_NOISE = 1e-9;
  * A counter that drops is a reset (its new value counts from 0, and `causes` tells why) unless the
  * series sums running processes and the drop is a process exit (see `process-exit.ts`).
  */
-export function accountSeries(
-  table: SeriesTable,
-  slot: number,
-  series: SeriesSamples,
-  o: ResolvedLedgerOptions,
-  counts: IngestCounts,
-  watermark: number,
-  stale: number,
-  scrapes: ScrapeCursor,
-  causes: ResetCauses,
-): number {
+export function accountSeries(batch: IngestBatch, slot: number, series: SeriesSamples, scrapes: ScrapeCursor): number {
+  const { table, options: o, counts, stale, causes } = batch;
   const { descriptor, timestamps, values } = series;
   const n = timestamps.length;
   if (values.length !== n) {
@@ -83,6 +86,7 @@ export function accountSeries(
   let prevPower = table.prevPower[slot]!;
   const power = descriptor.dropsOnProcessExit === true ? series.power : undefined;
   let batchMax = -Infinity;
+  let newest = -Infinity;
 
   for (let i = 0; i < n; i++) {
     const t = timestamps[i]!;
@@ -108,7 +112,7 @@ export function accountSeries(
       continue;
     }
     const fresh = prevTime !== prevTime;
-    if (t > watermark) watermark = t;
+    if (t > newest) newest = t;
 
     if (fresh) {
       const joules = v * toJoules;
@@ -169,5 +173,5 @@ export function accountSeries(
   table.prevTime[slot] = prevTime;
   table.prevValue[slot] = prevValue;
   table.prevPower[slot] = prevPower;
-  return watermark;
+  return newest;
 }

@@ -11,15 +11,8 @@
  * all been dropped (silent past the series TTL) and whose buckets hold nothing is freed at the end of
  * a batch, which makes room for a new namespace (its joules total restarts from 0 if it returns).
  */
+import { groupKeyOf } from '../schema/key-codec.js';
 import type { SeriesSamples } from '../types.js';
-
-/** Separator of label values in a group key. */
-export const GROUP_SEP = '\u0001';
-
-/** The key of a group from its label values. */
-export function groupKeyOf(labels: readonly string[]): string {
-  return labels.join(GROUP_SEP);
-}
 
 /**
  * Keys of the namespace groups first seen in `batch` (series not yet tracked, groups without an

@@ -151,7 +151,7 @@ export class GroupAccount {
   private totalLo = 0;
 
   constructor(
-    /** Group key: the label values joined with `\u0001`. */
+    /** Group key: `groupKeyOf(labels)` (see `key-codec.ts`). */
     readonly key: string,
     readonly labels: readonly string[],
     fineSlots: number,

@@ -1,7 +1,8 @@
+import { groupKeyOf } from '../schema/key-codec.js';
 import type { HourRow, LedgerStats, RejectReason, Scope, SeriesDescriptor, SeriesSamples } from '../types.js';
 import { accountSeries, zeroCounts } from './account-series.js';
 import { DAY_SLOTS, oldestPublishedDay } from './calendar.js';
-import { groupKeyOf, newNamespaceGroups } from './cardinality.js';
+import { newNamespaceGroups } from './cardinality.js';
 import { GroupAccount } from './group-account.js';
 import { NodeScrapes, type ScrapeCursor } from './node-scrapes.js';
 import { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
@@ -47,11 +48,12 @@ export class Ledger {
   /** The `__other__` group of namespaces beyond `maxNamespaces`, once needed. */
   private overflow: GroupAccount | undefined;
   /** The settled watermark (see `settled-watermark.ts`): windows end and periods close there. */
-  private wm = -Infinity;
-  private readonly nodes = new SettledWatermark();
+  private watermarkValue = -Infinity;
+  /** Each node's newest sample: the high watermark, and the settled one it settles to. */
+  private readonly settled = new SettledWatermark();
   private readonly scrapes = new NodeScrapes();
   private readonly causes = new ResetCauses();
-  private readonly totals_ = { samples: 0, resets: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
+  private readonly lifetimeCounts = { samples: 0, resets: 0, implausible: 0, outOfOrder: 0, malformed: 0 };
 
   constructor(options: LedgerOptions) {
     this.options = resolveLedgerOptions(options);
@@ -79,31 +81,32 @@ export class Ledger {
    */
   *ingestSteps(batch: Iterable<SeriesSamples>, seriesPerStep = 4096): Generator<void, IngestResult> {
     const counts = zeroCounts();
-    const start = this.nodes.highWatermark;
+    const start = this.settled.highWatermark;
     let watermark = start;
     const items: readonly SeriesSamples[] = Array.isArray(batch) ? batch : [...batch];
     if (this.options.maxNamespaces !== undefined) this.admit(items, this.options.maxNamespaces);
     // A gauge sample needs its node's previous scrape, which any series of the batch may hold.
     for (const s of items) if (s.descriptor.kind === 'gauge') this.scrapes.observe(nodeKeyOf(s.descriptor), s.timestamps);
+    const batchState = { table: this.series, options: this.options, counts, stale: start, causes: this.causes };
     let n = 0;
     for (const s of items) {
       const d = s.descriptor;
       const slot = this.series.slotOf(d.key) ?? this.series.add(d.key, this.groupFor(s));
       const cursor = d.kind === 'gauge' ? this.scrapes.cursor(nodeKeyOf(d)) : NO_SCRAPES;
-      const newest = accountSeries(this.series, slot, s, this.options, counts, -Infinity, start, cursor, this.causes);
+      const newest = accountSeries(batchState, slot, s, cursor);
       if (newest > watermark) watermark = newest;
       if (d.scope === 'node') this.causes.nodeRead(d.node, newest);
-      this.nodes.observe(nodeKeyOf(d), newest);
+      this.settled.observe(nodeKeyOf(d), newest);
       if (++n === seriesPerStep) {
         n = 0;
         yield;
       }
     }
     this.scrapes.settle(watermark, this.options.seriesTtlSeconds);
-    this.wm = this.nodes.settle();
+    this.watermarkValue = this.settled.settle();
     this.causes.settle(watermark, this.options.seriesTtlSeconds);
     if (watermark > -Infinity) this.evict(watermark);
-    const t = this.totals_;
+    const t = this.lifetimeCounts;
     t.samples += counts.accepted;
     t.resets += counts.resets;
     t.implausible += counts.implausible;
@@ -123,7 +126,7 @@ export class Ledger {
    * (see `settled-watermark.ts`); undefined before the first sample. Windows end here and periods close here.
    */
   get watermark(): number | undefined {
-    return this.wm === -Infinity ? undefined : this.wm;
+    return this.watermarkValue === -Infinity ? undefined : this.watermarkValue;
   }
 
   /** Time of the newest sample consumed of a tracked series (re-reads at or before it are skipped); undefined when not tracked. */
@@ -139,7 +142,7 @@ export class Ledger {
 
   /** Running counters since the ledger was created. */
   stats(): LedgerStats {
-    const t = this.totals_;
+    const t = this.lifetimeCounts;
     return {
       samples: t.samples,
       rejected: { implausible: t.implausible, out_of_order: t.outOfOrder, malformed: t.malformed },
@@ -169,7 +172,7 @@ export class Ledger {
     if (!Number.isInteger(seconds / width) || seconds <= 0 || seconds > (this.fineSlots - 1) * width) {
       throw new Error(`invalid window: ${seconds}s must be a positive multiple of ${width}s up to the longest window`);
     }
-    const w = this.wm;
+    const w = this.watermarkValue;
     const newest = bucketIndexOf(w, width);
     const oldest = newest - seconds / width;
     const share = ((newest + 1) * width - w) / width;
@@ -230,15 +233,15 @@ export class Ledger {
   heldDays(): { first: number; last: number } | undefined {
     const calendar = this.options.calendar;
     if (calendar === undefined) throw new Error('this ledger keeps no day totals: pass a calendar in its options');
-    if (this.wm === -Infinity) return undefined;
-    const last = calendar.dayOf(hourStartOf(this.wm));
+    if (this.watermarkValue === -Infinity) return undefined;
+    const last = calendar.dayOf(hourStartOf(this.watermarkValue));
     return { first: Math.max(oldestPublishedDay(calendar, last), calendar.dayOf(Math.floor(this.options.origin / HOUR_SECONDS) * HOUR_SECONDS)), last };
   }
 
   /** Index range of the clock hours held: within the retention, ending after the origin. */
   private heldHours(): { first: number; last: number } | undefined {
-    if (this.wm === -Infinity) return undefined;
-    const last = bucketIndexOf(this.wm, HOUR_SECONDS);
+    if (this.watermarkValue === -Infinity) return undefined;
+    const last = bucketIndexOf(this.watermarkValue, HOUR_SECONDS);
     return { first: Math.max(last - this.hourSlots + 1, Math.floor(this.options.origin / HOUR_SECONDS)), last };
   }
 

@@ -7,7 +7,7 @@ interface PendingReset {
 }
 
 /** Largest number of undecided resets kept; beyond it the oldest are taken as `series_restart`. */
-export const MAX_PENDING_RESETS = 100_000;
+const MAX_PENDING_RESETS = 100_000;
 
 /**
  * Tells the causes of counter resets apart, as a pure function of the samples.

@@ -5,7 +5,7 @@
  */
 import type { Ledger } from './ledger.js';
 import type { HourRow, Scope } from '../types.js';
-import { groupKeyOf } from './cardinality.js';
+import { groupKeyOf } from '../schema/key-codec.js';
 import { HOUR_SECONDS } from './time.js';
 
 /** One group's restored hours. */

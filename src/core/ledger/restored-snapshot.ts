@@ -5,7 +5,7 @@
  * local month). A period that starts before the origin is left out until the restore is complete.
  */
 import type { GroupEnergy, Scope } from '../types.js';
-import { groupKeyOf } from './cardinality.js';
+import { groupKeyOf } from '../schema/key-codec.js';
 import type { Ledger } from './ledger.js';
 import { periodSpans, type PeriodSpan } from './period-spans.js';
 import type { RestoredHours } from './restored-hours.js';
@@ -28,12 +28,12 @@ export const COUNTER_PERIOD = 'month_to_date';
  * A period that ended before the first sample is not published (no data exists for it).
  */
 export function publishedSpans(ledger: Ledger, restore: RestoreInput): { spans: PeriodSpan[]; coverage: Record<string, number> } {
-  const wm = ledger.watermark;
-  if (wm === undefined) return { spans: [], coverage: {} };
+  const watermark = ledger.watermark;
+  if (watermark === undefined) return { spans: [], coverage: {} };
   const originHour = Math.ceil(ledger.options.origin / HOUR_SECONDS);
   const first = restore.firstSampleTime ?? -Infinity;
   // Left out: a period that needs hours not restored yet, and one that ended before the first data.
-  const spans = periodSpans(wm, ledger.options.calendar).filter(
+  const spans = periodSpans(watermark, ledger.options.calendar).filter(
     (s) => (s.fromHour >= originHour || restore.hours !== undefined) && first < s.toHour * HOUR_SECONDS,
   );
   const coverage: Record<string, number> = {};

@@ -14,7 +14,7 @@
  * ({@link splitByNode}); this file only combines its numbers.
  */
 import type { GroupEnergy, HourRow, LedgerSnapshot, SeriesSamples } from '../types.js';
-import { groupKeyOf } from './cardinality.js';
+import { groupKeyOf } from '../schema/key-codec.js';
 
 /** How node energy that Kepler leaves unattributed is published. */
 export type UnattributedMode = 'off' | 'explicit' | 'proportional';
@@ -86,7 +86,7 @@ export function allocateNodeEnergy(
 }
 
 /** Labels of the unattributed group of a node: `__unattributed__` for `namespace`, the node's value for shared labels. */
-export function unattributedLabels(labels: AllocationLabels, nodeLabels: readonly string[]): string[] {
+function unattributedLabels(labels: AllocationLabels, nodeLabels: readonly string[]): string[] {
   return labels.namespaceLabels.map((name) => {
     if (name === 'namespace') return UNATTRIBUTED_LABEL_VALUE;
     const i = labels.nodeLabels.indexOf(name);

@@ -31,11 +31,11 @@ export interface WeightedEnergy {
  * retention, the day total times `perWattHourOfDay`.
  */
 export function weightedEnergy(ledger: Ledger, scope: Scope, weight: HourWeight): WeightedEnergy[] {
-  const wm = ledger.watermark;
+  const watermark = ledger.watermark;
   const groups = ledger.groups(scope);
   const out: WeightedEnergy[] = groups.map(() => ({ windows: {}, periods: {} }));
-  if (wm === undefined) return out;
-  const current = hourStartOf(wm);
+  if (watermark === undefined) return out;
+  const current = hourStartOf(watermark);
   const hourCache = new Map<number, number[]>();
   const hourJ = (h: number): number[] => {
     let j = hourCache.get(h);
@@ -45,7 +45,7 @@ export function weightedEnergy(ledger: Ledger, scope: Scope, weight: HourWeight)
   const wh = (joules: number): number => joules / HOUR_SECONDS;
   for (const w of ledger.options.windows) {
     const total = ledger.window(scope, w.seconds);
-    const start = wm - w.seconds;
+    const start = watermark - w.seconds;
     groups.forEach((_, i) => {
       let rest = total[i]!.joules;
       let sum = 0;
@@ -60,7 +60,7 @@ export function weightedEnergy(ledger: Ledger, scope: Scope, weight: HourWeight)
       out[i]!.windows[w.label] = sum;
     });
   }
-  for (const p of publishedPeriods(wm, ledger.options.origin)) {
+  for (const p of publishedPeriods(watermark, ledger.options.origin)) {
     const j = hourJ(p.hourStart);
     groups.forEach((_, i) => (out[i]!.periods[p.label] = wh(j[i]!) * weight.perWattHour(p.hourStart)));
   }

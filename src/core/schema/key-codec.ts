@@ -1,9 +1,11 @@
 /**
- * Injective encoding of label values into series keys. Fields are joined with `\u0001`; a raw
- * value containing one of the control characters `\u0001`–`\u0004` has it prefixed with `\u0002`.
- * Long ids are packed losslessly to keep keys short (keys are held per series):
+ * Injective encoding of label values into keys: series keys and group keys. Fields are joined with
+ * `\u0001`; a raw value containing one of the control characters `\u0001`–`\u0004` has it prefixed
+ * with `\u0002`, so two different lists of values never share a key.
+ * In series keys long ids are packed losslessly to keep keys short (keys are held per series):
  * a 64-digit lowercase hex container id becomes `\u0003` + 43 base64url characters, and a
  * lowercase UUID becomes `\u0004` + 22. Every key stays a one-byte (Latin-1) string.
+ * Group keys are not packed: groups are sorted by key, and so they sort by their label values.
  */
 export const KEY_SEP = '\u0001';
 const ESC = '\u0002';
@@ -48,7 +50,7 @@ function hasControl(v: string): boolean {
   return false;
 }
 
-/** Encodes one label value as a key field. */
+/** Encodes one label value as a series key field. */
 export function encodeKeyField(v: string): string {
   if (v.length === 64) {
     const packed = packHex(v, false);
@@ -57,6 +59,18 @@ export function encodeKeyField(v: string): string {
     const packed = packHex(v, true);
     if (packed !== undefined) return UUID + packed;
   }
+  return escapeField(v);
+}
+
+/** The key of a group from its label values (see the header: escaped, not packed). */
+export function groupKeyOf(labels: readonly string[]): string {
+  let key = '';
+  for (let i = 0; i < labels.length; i++) key += (i === 0 ? '' : KEY_SEP) + escapeField(labels[i]!);
+  return key;
+}
+
+/** `v` with each control character `\u0001`–`\u0004` prefixed with `\u0002`. */
+function escapeField(v: string): string {
   if (!hasControl(v)) return v;
   let out = '';
   for (const ch of v) {

@@ -9,7 +9,7 @@ import type { Joules, NodeReading, PodReading } from '../kepler-state.js';
 /** Share of package energy in the `core` zone. */
 export const CORE_SHARE = 0.85;
 /** psys zone energy as a multiple of package + dram. */
-export const PSYS_FACTOR = 1.12;
+const PSYS_FACTOR = 1.12;
 
 interface Zone {
   readonly name: string;

@@ -12,7 +12,7 @@ import { DEFAULT_V04_VERSION, v04BuildInfo } from './v0-4-build-info.js';
 /** Share of a container's energy reported with `mode="dynamic"` (the rest is `idle`). */
 export const DYNAMIC_SHARE = 0.8;
 /** Platform (ACPI) energy as a multiple of package + dram. */
-export const PLATFORM_FACTOR = 1.3;
+const PLATFORM_FACTOR = 1.3;
 
 type Mode = 'dynamic' | 'idle';
 const MODES: readonly Mode[] = ['dynamic', 'idle'];

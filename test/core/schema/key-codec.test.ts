@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KEY_SEP, encodeKeyField } from '../../../src/core/schema/key-codec.js';
+import { KEY_SEP, encodeKeyField, groupKeyOf } from '../../../src/core/schema/key-codec.js';
 
 const hex64 = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee01';
 const uuid = 'd4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f7a';
@@ -51,6 +51,29 @@ describe('encodeKeyField', () => {
         const ka = a.map(encodeKeyField).join(KEY_SEP);
         const kb = b.map(encodeKeyField).join(KEY_SEP);
         expect(ka === kb).toBe(JSON.stringify(a) === JSON.stringify(b));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('groupKeyOf', () => {
+  it('gives different keys to label lists that a plain join would give the same key', () => {
+    const a = ['a\u0001b', 'c'];
+    const b = ['a', 'b\u0001c'];
+    expect(a.join(KEY_SEP)).toBe(b.join(KEY_SEP));
+    expect(groupKeyOf(a)).not.toBe(groupKeyOf(b));
+  });
+
+  it('is the plain join for values without control characters, ids included (groups sort by key)', () => {
+    expect(groupKeyOf(['team-a', hex64, uuid])).toBe(['team-a', hex64, uuid].join(KEY_SEP));
+  });
+
+  it('is injective over lists of the same length', () => {
+    const value = fc.string({ maxLength: 6, unit: fc.constantFrom('a', '-', '\u0001', '\u0002', '\u0003', '\u0004') });
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 2, maxLength: 2 }), fc.array(value, { minLength: 2, maxLength: 2 }), (a, b) => {
+        expect(groupKeyOf(a) === groupKeyOf(b)).toBe(JSON.stringify(a) === JSON.stringify(b));
       }),
       { numRuns: 2000 },
     );
