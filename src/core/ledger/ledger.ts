@@ -367,9 +367,10 @@ export class Ledger {
   private forgetIdleGroups(): void {
     for (const scope of ['namespace', 'node'] as const) {
       const accounts = this.scopes[scope];
-      for (const [key, g] of accounts) {
+      // Over the values, not the entries: an entry is a [key, value] array, per group and batch.
+      for (const g of accounts.values()) {
         if (g === this.overflow || g.seriesCount > 0 || !g.fine.empty || !g.hours.empty || g.days?.empty === false) continue;
-        accounts.delete(key);
+        accounts.delete(g.key);
         this.sorted[scope] = undefined;
       }
     }
