@@ -13,6 +13,12 @@
 const LIMB = 2 ** 40;
 
 /**
+ * `head` of a ring that holds nothing, below every bucket index. A small integer, not -Infinity: a
+ * field that ever holds -Infinity is boxed (a 16-byte heap number per ring, three rings per group).
+ */
+const NO_HEAD = -(2 ** 30);
+
+/**
  * Ring of integer-µJ buckets indexed by an absolute bucket number. A ring is dense (one slot per
  * bucket) while it is written to; {@link compact} turns a ring of a silent group into a sparse list of
  * its non-zero buckets, which reads the same, and the next write makes it dense again.
@@ -24,8 +30,8 @@ export class BucketRing {
    * plain array: a typed array costs over 100 bytes of its own, more than a departed namespace's days.
    */
   private sparse: number[] | null = null;
-  /** Newest bucket index written; meaningful only while `slots` or `sparse` is allocated. */
-  head = -Infinity;
+  /** Newest bucket index written; meaningful only while `slots` or `sparse` is allocated (else {@link NO_HEAD}). */
+  head = NO_HEAD;
 
   constructor(readonly size: number) {}
 
@@ -93,7 +99,7 @@ export class BucketRing {
     if (!this.empty && this.head < oldestKept) {
       this.slots = null;
       this.sparse = null;
-      this.head = -Infinity;
+      this.head = NO_HEAD;
     }
   }
 
@@ -109,7 +115,7 @@ export class BucketRing {
     if (nonZero * 4 > this.size) return;
     if (nonZero === 0) {
       this.slots = null;
-      this.head = -Infinity;
+      this.head = NO_HEAD;
       return;
     }
     // Preallocated to the exact length: a growing array would keep spare capacity.
@@ -143,7 +149,7 @@ export class GroupAccount {
   /** Local day buckets, indexed by day number; null without a calendar. */
   readonly days: BucketRing | null;
   /** Hour index and day number of the last booking, so the calendar is asked once per hour. */
-  private lastHour = NaN;
+  private lastHour = NO_HEAD;
   private lastDay = 0;
   /** Tracked series that book into this group (maintained by the series table). */
   seriesCount = 0;
