@@ -115,6 +115,9 @@ export function runChurn(opts: ChurnOptions): ChurnDay[] {
     ],
     calendar: ledgerCalendar('UTC'),
   };
+  // Start from a collected heap: garbage of an earlier run in the process (the defaults run's whole
+  // ledger, before the relabel run) would otherwise count in this run's first day.
+  if (opts.collect !== false) gc();
   const ledger = new Ledger(options);
   const days: ChurnDay[] = [];
   for (let day = 0; day < opts.days; day++) {

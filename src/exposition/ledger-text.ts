@@ -66,36 +66,72 @@ function renderScope(
   counters: boolean,
   [joules, window, period]: readonly [ExposedMetric, ExposedMetric, ExposedMetric],
 ): void {
-  const prefixes = groups.map((g, i) => {
+  groups.forEach((g, i) => {
     if (g.labels.length !== labelNames.length) {
       throw new ExpositionError(
         `failed to render group ${i}: it has ${g.labels.length} label values for label names [${labelNames.join(', ')}]`,
       );
     }
-    return formatLabelPairs(labelNames, g.labels);
   });
   const sep = labelNames.length > 0 ? ',' : '';
+  const out = new Chunks(parts);
   if (counters) {
-    parts.push(familyHeader(joules));
-    groups.forEach((g, i) => {
-      if (Number.isNaN(g.totalJoules)) return; // a group without a counter (`__unattributed__`)
-      const labels = sep === '' ? '' : `{${prefixes[i]}}`;
-      parts.push(`${joules.name}${labels} ${formatValue(g.totalJoules)}\n`);
-    });
+    out.add(familyHeader(joules));
+    for (const g of groups) {
+      if (Number.isNaN(g.totalJoules)) continue; // a group without a counter (`__unattributed__`)
+      const labels = sep === '' ? '' : `{${formatLabelPairs(labelNames, g.labels)}}`;
+      out.add(`${joules.name}${labels} ${formatValue(g.totalJoules)}\n`);
+    }
   }
-  parts.push(familyHeader(window));
-  groups.forEach((g, i) => {
-    for (const key of Object.keys(g.windows)) {
-      parts.push(`${window.name}{${prefixes[i]}${sep}${formatLabelPairs([LABEL_WINDOW], [key])}} ${formatValue(g.windows[key]!)}\n`);
+  // The label pairs of a key, with the separator before them, made once per key.
+  const keyPairs = (label: string): ((key: string) => string) => {
+    const made = new Map<string, string>();
+    return (key) => {
+      let pairs = made.get(key);
+      if (pairs === undefined) made.set(key, (pairs = `${sep}${formatLabelPairs([label], [key])}}`));
+      return pairs;
+    };
+  };
+  for (const [spec, label, values] of [
+    [window, LABEL_WINDOW, (g: GroupEnergy) => g.windows],
+    [period, LABEL_PERIOD, (g: GroupEnergy) => g.periods],
+  ] as const) {
+    out.add(familyHeader(spec));
+    const pairsOf = keyPairs(label);
+    const head = `${spec.name}{`;
+    for (const g of groups) {
+      const prefix = head + formatLabelPairs(labelNames, g.labels);
+      const record = values(g);
+      for (const key of Object.keys(record)) out.add(`${prefix}${pairsOf(key)} ${formatValue(record[key]!)}\n`);
     }
-  });
-  parts.push(familyHeader(period));
-  groups.forEach((g, i) => {
-    for (const key of Object.keys(g.periods)) {
-      parts.push(`${period.name}{${prefixes[i]}${sep}${formatLabelPairs([LABEL_PERIOD], [key])}} ${formatValue(g.periods[key]!)}\n`);
-    }
-  });
+  }
+  out.flush();
 }
+
+/**
+ * Collects lines into flat chunks of about 64 KiB appended to `parts`: a line is garbage as soon as its
+ * chunk is flattened, so rendering 100,000s of groups holds the text about twice (chunks, then the
+ * joined body), not a million small strings until the final join.
+ */
+class Chunks {
+  private chunk = '';
+  constructor(private readonly parts: string[]) {}
+
+  add(text: string): void {
+    this.chunk += text;
+    if (this.chunk.length >= 65_536) this.flush();
+  }
+
+  flush(): void {
+    if (this.chunk === '') return;
+    // A regular-expression test reads the string flat: V8 flattens the concatenation in place.
+    FLATTEN.test(this.chunk);
+    this.parts.push(this.chunk);
+    this.chunk = '';
+  }
+}
+
+const FLATTEN = /^$/;
 
 function checkLabelNames(scope: string, actual: readonly string[], expected: readonly string[] | undefined): void {
   if (expected !== undefined && (expected.length !== actual.length || expected.some((n, i) => n !== actual[i]))) {

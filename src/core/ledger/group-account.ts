@@ -13,6 +13,12 @@
 const LIMB = 2 ** 40;
 
 /**
+ * `head` of a ring that holds nothing, below every bucket index. A small integer, not -Infinity: a
+ * field that ever holds -Infinity is boxed (a 16-byte heap number per ring, three rings per group).
+ */
+const NO_HEAD = -(2 ** 30);
+
+/**
  * Ring of integer-µJ buckets indexed by an absolute bucket number. A ring is dense (one slot per
  * bucket) while it is written to; {@link compact} turns a ring of a silent group into a sparse list of
  * its non-zero buckets, which reads the same, and the next write makes it dense again.
@@ -24,8 +30,8 @@ export class BucketRing {
    * plain array: a typed array costs over 100 bytes of its own, more than a departed namespace's days.
    */
   private sparse: number[] | null = null;
-  /** Newest bucket index written; meaningful only while `slots` or `sparse` is allocated. */
-  head = -Infinity;
+  /** Newest bucket index written; meaningful only while `slots` or `sparse` is allocated (else {@link NO_HEAD}). */
+  head = NO_HEAD;
 
   constructor(readonly size: number) {}
 
@@ -34,7 +40,7 @@ export class BucketRing {
     if (this.sparse !== null) this.expand();
     let slots = this.slots;
     if (slots === null) {
-      slots = this.slots = new Float64Array(this.size);
+      slots = this.slots = takeSlots(this.size);
       this.head = k;
     } else if (k > this.head) {
       const steps = k - this.head;
@@ -91,9 +97,10 @@ export class BucketRing {
   /** Frees the ring when it holds nothing at or after bucket `oldestKept`. */
   releaseBefore(oldestKept: number): void {
     if (!this.empty && this.head < oldestKept) {
+      if (this.slots !== null) giveSlots(this.slots);
       this.slots = null;
       this.sparse = null;
-      this.head = -Infinity;
+      this.head = NO_HEAD;
     }
   }
 
@@ -108,8 +115,9 @@ export class BucketRing {
     for (let i = 0; i < slots.length; i++) if (slots[i] !== 0) nonZero++;
     if (nonZero * 4 > this.size) return;
     if (nonZero === 0) {
+      giveSlots(slots);
       this.slots = null;
-      this.head = -Infinity;
+      this.head = NO_HEAD;
       return;
     }
     // Preallocated to the exact length: a growing array would keep spare capacity.
@@ -123,17 +131,40 @@ export class BucketRing {
       }
     }
     this.sparse = sparse;
+    giveSlots(slots);
     this.slots = null;
   }
 
   /** Back to the dense form before a write. */
   private expand(): void {
     const sparse = this.sparse!;
-    const slots = new Float64Array(this.size);
+    const slots = takeSlots(this.size);
     for (let i = 0; i < sparse.length; i += 2) slots[(sparse[i] as number) % this.size] = sparse[i + 1] as number;
     this.slots = slots;
     this.sparse = null;
   }
+}
+
+/**
+ * Dense slot arrays given up by rings (compacted or released), for the next ring of the same size. Under
+ * namespace churn every new namespace's fine ring is dense (12 KiB with a 24 h window) for an hour or
+ * two; without reuse each becomes garbage outside the JS heap that stays counted until a full GC.
+ * At most {@link POOL_LIMIT} arrays are kept per size (3 MiB of 24 h fine rings); shared by all ledgers.
+ */
+const pool = new Map<number, Float64Array[]>();
+const POOL_LIMIT = 256;
+
+/** A zeroed slot array of `size` doubles, reused when one is pooled. */
+function takeSlots(size: number): Float64Array {
+  const reused = pool.get(size)?.pop();
+  return reused === undefined ? new Float64Array(size) : reused.fill(0);
+}
+
+/** Hands a slot array the ring no longer references to the pool. */
+function giveSlots(slots: Float64Array): void {
+  let free = pool.get(slots.length);
+  if (free === undefined) pool.set(slots.length, (free = []));
+  if (free.length < POOL_LIMIT) free.push(slots);
 }
 
 /** Accounts of one group. */
@@ -143,7 +174,7 @@ export class GroupAccount {
   /** Local day buckets, indexed by day number; null without a calendar. */
   readonly days: BucketRing | null;
   /** Hour index and day number of the last booking, so the calendar is asked once per hour. */
-  private lastHour = NaN;
+  private lastHour = NO_HEAD;
   private lastDay = 0;
   /** Tracked series that book into this group (maintained by the series table). */
   seriesCount = 0;

@@ -33,7 +33,7 @@
  *   `month_to_date` (`publishedDays`); days before `oldestPublishedDay` (the first of the month or
  *   yesterday) are not held. Groups with energy in a held day are not forgotten.
  */
-export { Ledger, type GroupJoules, type IngestResult } from './ledger.js';
+export { Ledger, type GroupJoules, type IngestResult, type ScopeQuery } from './ledger.js';
 export { type LedgerOptions, OVERFLOW_LABEL_VALUE, type ResolvedLedgerOptions, resolveLedgerOptions } from './options.js';
 export { buildSnapshot, publishedDays, publishedPeriods, type SnapshotLabels } from './snapshot.js';
 export { DAY_SLOTS, oldestPublishedDay, type LedgerCalendar } from './calendar.js';

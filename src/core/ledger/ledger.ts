@@ -24,6 +24,13 @@ export interface IngestResult {
   readonly processExits: number;
 }
 
+/** The queries of one {@link Ledger.scan}: window lengths (seconds), hour starts and inclusive day ranges. */
+export interface ScopeQuery {
+  readonly windows: readonly number[];
+  readonly hours: readonly number[];
+  readonly days: readonly { readonly fromDay: number; readonly toDay: number }[];
+}
+
 /** Energy of one group, joules. */
 export interface GroupJoules {
   readonly labels: readonly string[];
@@ -168,27 +175,14 @@ export class Ledger {
    * (exact when the watermark is bucket-aligned). All zero before the first sample.
    */
   window(scope: Scope, seconds: number): GroupJoules[] {
-    const width = this.options.bucketSeconds;
-    if (!Number.isInteger(seconds / width) || seconds <= 0 || seconds > (this.fineSlots - 1) * width) {
-      throw new Error(`invalid window: ${seconds}s must be a positive multiple of ${width}s up to the longest window`);
-    }
-    const w = this.watermarkValue;
-    const newest = bucketIndexOf(w, width);
-    const oldest = newest - seconds / width;
-    const share = ((newest + 1) * width - w) / width;
-    return this.sortedGroups(scope).map((g) => {
-      if (w === -Infinity || g.fine.empty) return { labels: g.labels, joules: 0 };
-      const micro = g.fine.sum(oldest + 1, newest);
-      return { labels: g.labels, joules: (micro + g.fine.get(oldest) * share) / 1e6 };
-    });
+    const read = this.windowReader(seconds);
+    return this.sortedGroups(scope).map((g) => ({ labels: g.labels, joules: read(g) }));
   }
 
   /** Energy per group in the clock hour starting at `hourStart`, joules (0 for hours not held). */
   hourEnergy(scope: Scope, hourStart: number): GroupJoules[] {
-    const h = hourIndex(hourStart);
-    const held = this.heldHours();
-    const inRange = held !== undefined && h >= held.first && h <= held.last;
-    return this.sortedGroups(scope).map((g) => ({ labels: g.labels, joules: inRange ? g.hours.get(h) / 1e6 : 0 }));
+    const read = this.hourReader(hourStart);
+    return this.sortedGroups(scope).map((g) => ({ labels: g.labels, joules: read(g) }));
   }
 
   /**
@@ -218,12 +212,63 @@ export class Ledger {
    * energy after the origin). Throws without a calendar.
    */
   daysEnergy(scope: Scope, fromDay: number, toDay: number): GroupJoules[] {
+    const read = this.daysReader(fromDay, toDay);
+    return this.sortedGroups(scope).map((g) => ({ labels: g.labels, joules: read(g) }));
+  }
+
+  /**
+   * {@link totals}, {@link window}, {@link hourEnergy} and {@link daysEnergy} of every group of the
+   * scope in one pass, in the same order and with the same numbers, without a result array per query:
+   * `visit` gets the group's labels, its total and the joules of the queries in the order windows, hours,
+   * days, in a buffer reused for the next group (copy what you keep).
+   */
+  scan(scope: Scope, query: ScopeQuery, visit: (labels: readonly string[], totalJoules: number, joules: Float64Array) => void): void {
+    const readers = [
+      ...query.windows.map((seconds) => this.windowReader(seconds)),
+      ...query.hours.map((hourStart) => this.hourReader(hourStart)),
+      ...query.days.map((d) => this.daysReader(d.fromDay, d.toDay)),
+    ];
+    const joules = new Float64Array(readers.length);
+    for (const g of this.sortedGroups(scope)) {
+      for (let j = 0; j < readers.length; j++) joules[j] = readers[j]!(g);
+      visit(g.labels, g.totalJoules(), joules);
+    }
+  }
+
+  /**
+   * Reads a group's energy in `(watermark − seconds, watermark]`, joules (see {@link window}): exact on
+   * whole buckets, the bucket holding the start by its share; 0 before the first sample.
+   */
+  private windowReader(seconds: number): (g: GroupAccount) => number {
+    const width = this.options.bucketSeconds;
+    if (!Number.isInteger(seconds / width) || seconds <= 0 || seconds > (this.fineSlots - 1) * width) {
+      throw new Error(`invalid window: ${seconds}s must be a positive multiple of ${width}s up to the longest window`);
+    }
+    const w = this.watermarkValue;
+    const newest = bucketIndexOf(w, width);
+    const oldest = newest - seconds / width;
+    const share = ((newest + 1) * width - w) / width;
+    return (g) => {
+      if (w === -Infinity || g.fine.empty) return 0;
+      const micro = g.fine.sum(oldest + 1, newest);
+      return (micro + g.fine.get(oldest) * share) / 1e6;
+    };
+  }
+
+  /** Reads a group's energy in the clock hour starting at `hourStart`, joules (see {@link hourEnergy}). */
+  private hourReader(hourStart: number): (g: GroupAccount) => number {
+    const h = hourIndex(hourStart);
+    const held = this.heldHours();
+    const inRange = held !== undefined && h >= held.first && h <= held.last;
+    return (g) => (inRange ? g.hours.get(h) / 1e6 : 0);
+  }
+
+  /** Reads a group's energy in the held days of `fromDay..toDay`, joules (see {@link daysEnergy}). */
+  private daysReader(fromDay: number, toDay: number): (g: GroupAccount) => number {
     const held = this.heldDays();
     const first = held === undefined ? 0 : Math.max(fromDay, held.first);
     const last = held === undefined ? -1 : Math.min(toDay, held.last);
-    return this.sortedGroups(scope).map((g) => {
-      return { labels: g.labels, joules: g.days!.sum(first, last) / 1e6 };
-    });
+    return (g) => g.days!.sum(first, last) / 1e6;
   }
 
   /**
@@ -325,9 +370,10 @@ export class Ledger {
   private forgetIdleGroups(): void {
     for (const scope of ['namespace', 'node'] as const) {
       const accounts = this.scopes[scope];
-      for (const [key, g] of accounts) {
+      // Over the values, not the entries: an entry is a [key, value] array, per group and batch.
+      for (const g of accounts.values()) {
         if (g === this.overflow || g.seriesCount > 0 || !g.fine.empty || !g.hours.empty || g.days?.empty === false) continue;
-        accounts.delete(key);
+        accounts.delete(g.key);
         this.sorted[scope] = undefined;
       }
     }

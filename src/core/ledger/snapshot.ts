@@ -3,7 +3,7 @@ import type { Ledger } from './ledger.js';
 import { publishedDays, publishedPeriods } from './periods.js';
 import { publishedSpans, restoredScopeEnergy, type RestoreInput } from './restored-snapshot.js';
 import { HOUR_SECONDS } from './time.js';
-import { type HourWeight, weightedEnergy } from './weighted.js';
+import { type HourWeight, type WeightedEnergy, weightedEnergy } from './weighted.js';
 
 export { publishedDays, publishedPeriods };
 
@@ -32,46 +32,68 @@ export function buildSnapshot(ledger: Ledger, labels: SnapshotLabels, weights: r
       coverage,
     });
   }
-  return deepFreeze({
+  return Object.freeze({
     watermark: ledger.watermark,
-    namespaceLabels: [...labels.namespaceLabels],
-    nodeLabels: [...labels.nodeLabels],
+    namespaceLabels: Object.freeze([...labels.namespaceLabels]),
+    nodeLabels: Object.freeze([...labels.nodeLabels]),
     namespaces: scopeEnergy(ledger, 'namespace', weights),
     nodes: scopeEnergy(ledger, 'node', weights),
-    stats: ledger.stats(),
+    stats: deepFreeze(ledger.stats()),
   });
 }
 
-function scopeEnergy(ledger: Ledger, scope: Scope, weights: readonly HourWeight[]): GroupEnergy[] {
+/**
+ * The published groups of one scope, built in one pass over the ledger's groups (see `Ledger.scan`):
+ * with 100,000s of namespaces the snapshot's peak memory is its records, not one array per query.
+ * Every record is frozen as it is made (the group's labels are the ledger's own frozen array).
+ */
+function scopeEnergy(ledger: Ledger, scope: Scope, weights: readonly HourWeight[]): readonly GroupEnergy[] {
   const watermark = ledger.watermark;
-  if (watermark === undefined) return [];
+  if (watermark === undefined) return Object.freeze([]);
   const { windows, origin } = ledger.options;
   const longest = windows.reduce((a, b) => (b.seconds > a.seconds ? b : a));
-  const totals = ledger.totals(scope);
-  const windowJoules = windows.map((w) => ledger.window(scope, w.seconds));
-  const longestJoules = windowJoules[windows.indexOf(longest)]!;
+  const longestAt = windows.indexOf(longest);
   const periods = publishedPeriods(watermark, origin);
   const days = publishedDays(ledger);
-  const periodJoules = [
-    ...periods.map((p) => ledger.hourEnergy(scope, p.hourStart)),
-    ...days.map((d) => ledger.daysEnergy(scope, d.fromDay, d.toDay)),
-  ];
+  const windowLabels = windows.map((w) => w.label);
   const periodLabels = [...periods.map((p) => p.label), ...days.map((d) => d.label)];
+  const nw = windows.length;
   const weighted = weights.map((w) => weightedEnergy(ledger, scope, w));
   const out: GroupEnergy[] = [];
-  totals.forEach((total, i) => {
-    const active = longestJoules[i]!.joules > 0 || periodJoules.some((rows) => rows[i]!.joules > 0);
+  let i = -1;
+  const query = { windows: windows.map((w) => w.seconds), hours: periods.map((p) => p.hourStart), days };
+  ledger.scan(scope, query, (labels, totalJoules, joules) => {
+    i++;
+    let active = joules[longestAt]! > 0;
+    for (let j = nw; !active && j < joules.length; j++) active = joules[j]! > 0;
     if (!active) return;
     const w: Record<string, number> = {};
-    windows.forEach((win, j) => (w[win.label] = windowJoules[j]![i]!.joules / HOUR_SECONDS));
+    for (let j = 0; j < nw; j++) w[windowLabels[j]!] = joules[j]! / HOUR_SECONDS;
     const p: Record<string, number> = {};
-    periodLabels.forEach((label, j) => (p[label] = periodJoules[j]![i]!.joules / HOUR_SECONDS));
-    const group: GroupEnergy = { labels: total.labels, totalJoules: total.joules, windows: w, periods: p };
-    out.push(weights.length === 0 ? group : { ...group, weighted: Object.fromEntries(weights.map((wt, j) => [wt.name, weighted[j]![i]!])) });
+    for (let j = 0; j < periodLabels.length; j++) p[periodLabels[j]!] = joules[nw + j]! / HOUR_SECONDS;
+    Object.freeze(labels);
+    const group: GroupEnergy =
+      weights.length === 0
+        ? { labels, totalJoules, windows: Object.freeze(w), periods: Object.freeze(p) }
+        : { labels, totalJoules, windows: Object.freeze(w), periods: Object.freeze(p), weighted: weightedOf(weights, weighted, i) };
+    out.push(Object.freeze(group));
   });
-  return out;
+  return Object.freeze(out);
 }
 
+/** The group's weighted energy by weight name, frozen (`weighted[k][i]` is weight k's energy of group i). */
+function weightedOf(weights: readonly HourWeight[], weighted: readonly (readonly WeightedEnergy[])[], i: number): GroupEnergy['weighted'] {
+  const out: Record<string, WeightedEnergy> = {};
+  weights.forEach((wt, k) => {
+    const e = weighted[k]![i]!;
+    Object.freeze(e.windows);
+    Object.freeze(e.periods);
+    out[wt.name] = Object.freeze(e);
+  });
+  return Object.freeze(out);
+}
+
+/** Freezes a small tree of plain objects (the stats). */
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
