@@ -202,6 +202,13 @@ describe('generated recordings and budget alerts with two replicas, one restarte
       ruleFiles: [ruleFile],
       scrapeConfigs: [cluster.scrapeConfig('kepler'), { job_name: 'energy-ledger', honor_labels: true, scrape_interval: '1s', static_configs: [{ targets: [instanceA, instanceB] }] }],
     });
+    // The replicas start once Prometheus holds a few scrapes of the live cluster: the step from the stored
+    // history to the live cluster's counters (a different simulated cluster) is then inside both backfills,
+    // not in counters Prometheus scrapes from them (where it would be a step in the recorded power).
+    await waitFor(async () => {
+      const scrapes = await query(prometheus, 'count_over_time(up{job="kepler"}[1m]) >= 3');
+      return scrapes.length === cluster.scenario.nodes.length;
+    }, 30_000, 250);
     const settings = (listen: string, backfill: string) => ({
       prometheusUrl: prometheus.url,
       config: { listen, backfill, budgets, prometheus: { selector: '{job="kepler"}' } },
@@ -264,16 +271,17 @@ describe('generated recordings and budget alerts with two replicas, one restarte
 
   it('keeps the budget and hourly alerts as they were: hot firing since the same instant, nothing else pending or firing', () => {
     const [first, bAlone, aAlone] = snapshots;
-    expect(first!.alerts.map((x) => x.replace(/ since .*/, ''))).toEqual([`${ALERTS.hourlyEnergyHigh}{namespace=${hot}} firing`, `${ALERTS.budgetBurnFast}{namespace=${hot}} firing`].sort());
-    expect(bAlone!.alerts).toEqual(first!.alerts);
-    expect(aAlone!.alerts).toEqual(first!.alerts);
+    expect(first!.alerts.map((x) => x.replace(/ since .*/, '')), first!.alerts.join('; ')).toEqual([`${ALERTS.hourlyEnergyHigh}{namespace=${hot}} firing`, `${ALERTS.budgetBurnFast}{namespace=${hot}} firing`].sort());
+    expect(bAlone!.alerts.join('; ')).toBe(first!.alerts.join('; '));
+    expect(aAlone!.alerts.join('; ')).toBe(first!.alerts.join('; '));
   });
 
   it("stored ALERTS only for those two alerts, firing at every evaluation, and both budgeted namespaces' power at every evaluation", async () => {
     const since = snapshots[0]!.at;
     const range = `${Math.ceil(end - since)}s`;
     const alerts = await rawSamples(prometheus.url, `ALERTS{alertname=~"${NAMESPACE_ALERTS.join('|')}"}[${range}]`);
-    expect(alerts.map((s) => `${s.labels.alertname}{namespace=${s.labels.namespace}} ${s.labels.alertstate}`).sort()).toEqual(
+    const stored = alerts.map((s) => `${s.labels.alertname}{namespace=${s.labels.namespace}} ${s.labels.alertstate} from ${s.samples[0]![0]} to ${s.samples.at(-1)![0]}`);
+    expect(alerts.map((s) => `${s.labels.alertname}{namespace=${s.labels.namespace}} ${s.labels.alertstate}`).sort(), stored.join('; ')).toEqual(
       [`${ALERTS.hourlyEnergyHigh}{namespace=${hot}} firing`, `${ALERTS.budgetBurnFast}{namespace=${hot}} firing`].sort(),
     );
     const power = await rawSamples(prometheus.url, `${SERVICE_RECORDS.namespacePower}{namespace="${hot}"}[${range}]`);
@@ -295,7 +303,7 @@ describe('generated recordings and budget alerts with two replicas, one restarte
     const power = await rawSamples(prometheus.url, `${SERVICE_RECORDS.namespacePower}[${range}]`);
     expect(power.length).toBeGreaterThanOrEqual(4);
     const restarted = snapshots[1]!.at;
-    for (const s of power) expect(s.samples.filter(([t]) => t > restarted).length, s.labels.namespace).toBeGreaterThan(5);
+    for (const s of power) expect(s.samples.filter(([t]) => t > restarted).length, s.labels.namespace).toBeGreaterThanOrEqual(3);
     // The 5m rate of a series only seconds old grows with its age (rate() divides by the whole window), so a
     // series is checked once it is 30 evaluations old: from one evaluation to the next its power changes by
     // a few percent, where a counter that came back lower (a reset: the whole month to date added) or higher
