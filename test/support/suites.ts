@@ -29,6 +29,7 @@ export const E2E_TESTS: readonly string[] = [
   'test/e2e/metrics-lint.test.ts',
   'test/e2e/namespace-relabel.test.ts',
   'test/e2e/poll-failure.test.ts',
+  'test/e2e/replicas-rules.test.ts',
   'test/e2e/restart-counters.test.ts',
   'test/e2e/restore-history.test.ts',
   'test/e2e/restore-prometheus.test.ts',
