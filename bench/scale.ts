@@ -50,9 +50,9 @@ class Counting implements SampleSource {
     this.queries++;
     return (this.inner.labelValues as NonNullable<SampleSource['labelValues']>).call(this.inner, label, selector, start, end, signal);
   }
-  seriesLabels(selector: string, start: number, end: number, signal?: AbortSignal) {
+  seriesLabels(selector: string, start: number, end: number, signal?: AbortSignal, limit?: number) {
     this.queries++;
-    return (this.inner.seriesLabels as NonNullable<SampleSource['seriesLabels']>).call(this.inner, selector, start, end, signal);
+    return (this.inner.seriesLabels as NonNullable<SampleSource['seriesLabels']>).call(this.inner, selector, start, end, signal, limit);
   }
 }
 

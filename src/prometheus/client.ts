@@ -211,13 +211,15 @@ export class PrometheusClient {
 
   /**
    * Label sets of the series that match `match` (series selectors) in `[start, end]`, from the index
-   * alone (`GET /api/v1/series`; servers may widen the range to whole blocks).
+   * alone (`GET /api/v1/series`; servers may widen the range to whole blocks). `limit` asks for at most
+   * that many (Prometheus ≥ 2.49, VictoriaMetrics; older servers ignore it and send all).
    */
-  async series(match: readonly string[], start: number, end: number, signal?: AbortSignal): Promise<Record<string, string>[]> {
+  async series(match: readonly string[], start: number, end: number, signal?: AbortSignal, limit?: number): Promise<Record<string, string>[]> {
     const params = new URLSearchParams();
     for (const m of match) params.append('match[]', m);
     params.set('start', formatSeconds(start));
     params.set('end', formatSeconds(end));
+    if (limit !== undefined) params.set('limit', String(limit));
     const path = `/api/v1/series?${params.toString()}`;
     const attempt: Attempt = { method: 'GET', path, what: 'read the series list' };
     const { envelope } = await this.send(attempt, signal);

@@ -131,7 +131,10 @@ describe('ShardedSource', () => {
     const shard = new ShardedSource(source, { index: 0, count: 2 });
     const at = (end: number) => shard.fetchRange({ selector: 'kepler_pod_cpu_joules_total', start: end - 60, end });
     await at(ORIGIN + 60);
-    expect(source.lookups.map((l) => l.split(' ')[0])).toEqual(['values', 'series']);
+    // Too many for the series list (which may have been cut at its limit): label values for this range too.
+    expect(source.lookups.map((l) => l.split(' ')[0])).toEqual(['values', 'series', 'values', 'values', 'values', 'values']);
+    expect(source.reads).toHaveLength(1);
+    expect(source.reads[0]).toMatch(/^kepler_pod_cpu_joules_total\{node_name="",node="",exported_instance="",instance=~"10/);
     source.lookups = [];
     await at(ORIGIN + 90);
     expect(source.lookups).toHaveLength(4); // label values per node label
@@ -142,5 +145,15 @@ describe('ShardedSource', () => {
     source.lookups = [];
     await at(ORIGIN + 150);
     expect(source.lookups.map((l) => l.split(' ')[0])).toEqual(['values', 'series']);
+  });
+
+  it('falls back to label values per node label when the series list fails', async () => {
+    const sets: Record<string, string>[] = [{ node: 'h' }, { node_name: 'a' }];
+    const source = new IndexOnly(sets, true);
+    source.seriesLabels = () => Promise.reject(new Error('404 not found'));
+    const shard = new ShardedSource(source, { index: 0, count: 1 });
+    await shard.fetchRange({ selector: 'kepler_pod_cpu_joules_total', start: ORIGIN, end: ORIGIN + 60 });
+    expect(source.lookups).toHaveLength(5); // node_name values, then all four
+    expect(source.reads).toEqual(['kepler_pod_cpu_joules_total{node_name=~"a"}', 'kepler_pod_cpu_joules_total{node_name="",node=~"h"}']);
   });
 });
