@@ -18,9 +18,9 @@ const ACCOUNTED_SELECTOR = `{__name__=~${JSON.stringify([...ACCOUNTED].sort().jo
  * values of the first node label, and the label sets of the series that lack it (two requests; Kepler
  * sets `node_name` on every series, so the second answer is normally empty). Where more than 1,000
  * series lack it (or the series list fails), that range and the following ones use one label values
- * request per node label instead (four), until they find no such series again. Each read of an accounted Kepler metric then becomes one query per
- * node label that names some of this shard's nodes, with the matchers of `shardMatchers` (a node
- * belongs to shard `fnv1a32(node) mod N`). The node list is that of the range read, so a node that
+ * request per node label instead (four), until they find no such series again. Each read of an
+ * accounted Kepler metric then becomes one query per node label that names some of this shard's
+ * nodes, with the matchers of `shardMatchers` (a node belongs to shard `fnv1a32(node) mod N`). The node list is that of the range read, so a node that
  * appears is read from its first sample on, and the backfill sees every node of its whole range.
  */
 export class ShardedSource implements SampleSource {
