@@ -50,6 +50,10 @@ class Counting implements SampleSource {
     this.queries++;
     return (this.inner.labelValues as NonNullable<SampleSource['labelValues']>).call(this.inner, label, selector, start, end, signal);
   }
+  seriesLabels(selector: string, start: number, end: number, signal?: AbortSignal, limit?: number) {
+    this.queries++;
+    return (this.inner.seriesLabels as NonNullable<SampleSource['seriesLabels']>).call(this.inner, selector, start, end, signal, limit);
+  }
 }
 
 /** Re-read factor over hours 2–3 of a simulated run: 40 nodes × 10 pods scraped every 30 s, readable 0.2–3 s late. */

@@ -203,6 +203,29 @@ export class PrometheusClient {
     return data;
   }
 
+  /**
+   * Label sets of the series that match `match` (series selectors) in `[start, end]`, from the index
+   * alone (`GET /api/v1/series`; servers may widen the range to whole blocks). `limit` asks for at most
+   * that many (Prometheus ≥ 2.49, VictoriaMetrics; older servers ignore it and send all).
+   */
+  async series(match: readonly string[], start: number, end: number, signal?: AbortSignal, limit?: number): Promise<Record<string, string>[]> {
+    const params = new URLSearchParams();
+    for (const m of match) params.append('match[]', m);
+    params.set('start', formatSeconds(start));
+    params.set('end', formatSeconds(end));
+    if (limit !== undefined) params.set('limit', String(limit));
+    const path = `/api/v1/series?${params.toString()}`;
+    const attempt: Attempt = { method: 'GET', path, what: 'read the series list' };
+    const { envelope } = await this.send(attempt, signal);
+    const data = envelope.data;
+    const isLabels = (v: unknown): v is Record<string, string> =>
+      typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+    if (!Array.isArray(data) || !data.every(isLabels)) {
+      throw this.wrap(attempt, new PrometheusError('expected a list of label sets', { reason: 'bad_response' }));
+    }
+    return data;
+  }
+
   /** Server build info, or undefined where the endpoint is missing or empty (VictoriaMetrics, some proxies). */
   async buildInfo(signal?: AbortSignal): Promise<BuildInfo | undefined> {
     let envelope: ApiEnvelope;

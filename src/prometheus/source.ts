@@ -122,6 +122,10 @@ export class PrometheusSource implements SampleSource {
     return this.client.labelValues(label, [addMatchers(selector, this.selector)], start, end, signal);
   }
 
+  async seriesLabels(selector: string, start: number, end: number, signal?: AbortSignal, limit?: number): Promise<Record<string, string>[]> {
+    return this.client.series([addMatchers(selector, this.selector)], start, end, signal, limit);
+  }
+
   async presentMetricNames(names: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
     const present = new Set<string>();
     if (names.length === 0) return present;

@@ -24,4 +24,10 @@ export interface SampleSource {
    * superset is fine); only sources that can serve `--shard` implement it.
    */
   labelValues?(label: string, selector: string, start: number, end: number, signal?: AbortSignal): Promise<string[]>;
+  /**
+   * Label sets of the series matching `selector` with samples in about `[start, end]` (a superset is
+   * fine), possibly only the first `limit` of them; optional, `--shard` uses it to find the nodes of
+   * series that lack the first node label.
+   */
+  seriesLabels?(selector: string, start: number, end: number, signal?: AbortSignal, limit?: number): Promise<Record<string, string>[]>;
 }

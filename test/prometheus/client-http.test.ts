@@ -241,6 +241,18 @@ describe('requests', () => {
     expect(await client({ url: missing.url }).buildInfo()).toBeUndefined();
   });
 
+  it('GETs the series list with match[], start, end and limit, and rejects anything but label sets', async () => {
+    const server = await serve((_r, res) => sendJson(res, 200, { status: 'success', data: [{ __name__: 'm', instance: 'a:1' }] }));
+    const c = client({ url: `${server.url}/prefix` });
+    expect(await c.series(['{__name__=~"m|n",node_name=""}'], 100, 160.5, undefined, 1001)).toEqual([{ __name__: 'm', instance: 'a:1' }]);
+    expect(server.requests[0]?.method).toBe('GET');
+    const url = new URL(server.requests[0]?.url ?? '', 'http://x');
+    expect(url.pathname).toBe('/prefix/api/v1/series');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ 'match[]': '{__name__=~"m|n",node_name=""}', start: '100.000', end: '160.500', limit: '1001' });
+    const bad = await serve((_r, res) => sendJson(res, 200, { status: 'success', data: [{ instance: 1 }] }));
+    expect((await failure(client({ url: bad.url }).series(['{a="b"}'], 0, 1))).reason).toBe('bad_response');
+  });
+
   it('keeps at most maxConcurrency requests in flight', async () => {
     let inFlight = 0;
     let peak = 0;
