@@ -92,6 +92,9 @@ export async function buildReport({ context, source, prometheus, progress, now }
         sleep: abortableSleep,
         retrySeconds: 5,
         onTaken: (hourStart) => coverage.observeHistoryHour(hourStart),
+        // A report reads the history only where the raw samples are gone, and fails rather than waits.
+        compareWithRaw: false,
+        attempts: 3,
       },
       signal,
     );

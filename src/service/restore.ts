@@ -106,6 +106,10 @@ export interface HistoryFill {
   readonly retrySeconds: number;
   /** Told the start of every hour taken from the history (report coverage). */
   readonly onTaken?: (hourStart: number) => void;
+  /** Whether hours the raw samples cover are read too, to check them (default true; a one-shot report skips them). */
+  readonly compareWithRaw?: boolean;
+  /** Reads of one hour before its failure is thrown (default: retried until aborted, as `serve` does). */
+  readonly attempts?: number;
 }
 
 /** Hours of history read at once. */
@@ -115,7 +119,7 @@ const HISTORY_CONCURRENCY = 4;
  * Reads the service's own published hours of `[hours.firstHour, hours.endHour)` back from Prometheus. An
  * hour the raw samples do not cover whole (before the first raw sample) takes the published values; an hour
  * both cover is compared (a mismatch is logged and counted; raw wins). Returns the start of the earliest
- * hour taken from the history. A failed read is counted and retried.
+ * hour taken from the history. A failed read is counted and retried (up to `attempts`, then thrown).
  */
 export async function fillFromHistory(o: HistoryFill, signal: AbortSignal): Promise<number | undefined> {
   const { history, hours, firstRaw } = o;
@@ -125,8 +129,11 @@ export async function fillFromHistory(o: HistoryFill, signal: AbortSignal): Prom
   let taken = 0;
   let compared = 0;
   let mismatched = 0;
+  const compare = o.compareWithRaw ?? true;
+  const attempts = o.attempts ?? Infinity;
   const one = async (hourStart: number): Promise<void> => {
-    for (;;) {
+    if (!compare && firstRaw !== undefined && firstRaw <= hourStart) return;
+    for (let attempt = 1; ; attempt++) {
       try {
         const rows = await readPublishedHour(history, hourStart, signal);
         if (rows === undefined) return;
@@ -150,6 +157,7 @@ export async function fillFromHistory(o: HistoryFill, signal: AbortSignal): Prom
       } catch (error) {
         if (signal.aborted) return;
         o.onError(error instanceof PrometheusError ? error.reason : 'bad_response');
+        if (attempt >= attempts) throw error;
         o.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'reading the published history failed; retrying');
         await o.sleep(o.retrySeconds * 1000, signal);
         if (signal.aborted) return;
