@@ -11,7 +11,7 @@ import { DEFAULT_CLASSIFY_OPTIONS, schemaSpec } from '../src/core/schema/index.j
 import { SCHEMAS, type SchemaId } from '../src/core/types.js';
 import { PrometheusClient } from '../src/prometheus/client.js';
 import { PrometheusSource } from '../src/prometheus/source.js';
-import { KeplerReader } from '../src/service/kepler-reader.js';
+import { KeplerReader } from '../src/read/kepler-reader.js';
 import { truth, writeOpenMetrics } from '../src/sim/index.js';
 import { createBlocksFromOpenMetrics } from '../test/support/blocks.js';
 import { startPrometheus } from '../test/support/prometheus-server.js';

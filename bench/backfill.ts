@@ -12,7 +12,7 @@ import { PrometheusClient } from '../src/prometheus/client.js';
 import { PrometheusSource } from '../src/prometheus/source.js';
 import { ServiceMetrics } from '../src/exposition/service-metrics.js';
 import { createLogger } from '../src/log.js';
-import { KeplerReader } from '../src/service/kepler-reader.js';
+import { KeplerReader } from '../src/read/kepler-reader.js';
 import { Poller } from '../src/service/poller.js';
 import { createBlocksFromOpenMetrics } from '../test/support/blocks.js';
 import { startPrometheus } from '../test/support/prometheus-server.js';

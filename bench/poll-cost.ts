@@ -18,7 +18,7 @@ import { PrometheusClient } from '../src/prometheus/client.js';
 import { rangeSelector } from '../src/prometheus/selector.js';
 import { PrometheusSource } from '../src/prometheus/source.js';
 import { ingestInSteps } from '../src/service/ingest-in-steps.js';
-import { KeplerReader } from '../src/service/kepler-reader.js';
+import { KeplerReader } from '../src/read/kepler-reader.js';
 import { createBlocksFromOpenMetrics } from '../test/support/blocks.js';
 import { startPrometheus } from '../test/support/prometheus-server.js';
 import { writeKeplerSeries } from './kepler-series.js';

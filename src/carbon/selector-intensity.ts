@@ -4,7 +4,7 @@
  * (and over the series it matches), refreshed by the service once per poll interval.
  */
 import { HOUR_SECONDS } from '../core/ledger/index.js';
-import type { SampleSource } from '../source/sample-source.js';
+import type { SampleSource } from '../read/sample-source.js';
 import { HourlyIntensity, type IntensityReader } from './hourly-intensity.js';
 
 /** Hourly intensities read through a {@link SampleSource}. */

@@ -1,8 +1,8 @@
 import type { RawSeries } from '../core/types.js';
-import type { RangeRequest, SampleSource } from '../source/sample-source.js';
+import type { RangeRequest, SampleSource } from '../read/sample-source.js';
 import type { PrometheusClient } from './client.js';
 import { PrometheusError } from './errors.js';
-import { inSlices } from '../source/in-slices.js';
+import { inSlices } from '../read/in-slices.js';
 import { addMatchers, presentNamesQuery, rangeSelector } from './selector.js';
 import { clipSeries, mergeChunks } from './series-merge.js';
 

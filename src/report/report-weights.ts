@@ -10,7 +10,7 @@ import { SelectorIntensity } from '../carbon/selector-intensity.js';
 import type { Config } from '../config/types.js';
 import { HOUR_SECONDS, type HourWeight } from '../core/ledger/index.js';
 import type { Logger } from '../log.js';
-import type { SampleSource } from '../source/sample-source.js';
+import type { SampleSource } from '../read/sample-source.js';
 import type { WeightedColumns } from './format.js';
 
 /** Hours read before the report's first hour, so that its first hours without samples take the last value before it. */

@@ -3,14 +3,14 @@ import type { LedgerSnapshot, SchemaId } from '../core/types.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
-import { DetectionSchedule } from './detection-schedule.js';
+import { DetectionSchedule } from '../read/detection-schedule.js';
 import { FirstScrapeBaseline } from '../core/ledger/first-scrape-baseline.js';
-import { readInChunks } from './chunked-read.js';
+import { readInChunks } from '../read/chunked-read.js';
 import { ingestInSteps } from './ingest-in-steps.js';
 import { zoneHint } from '../core/schema/zones.js';
-import type { KeplerReader } from './kepler-reader.js';
-import type { LedgerChangeHooks } from './published-hours.js';
-import { ReadTracker } from './read-tracker.js';
+import type { KeplerReader } from '../read/kepler-reader.js';
+import type { LedgerChangeHooks } from '../read/published-hours.js';
+import { ReadTracker } from '../read/read-tracker.js';
 import type { RestoreState } from './restore-state.js';
 
 /** Options of {@link Poller}. */

@@ -5,9 +5,9 @@ import type { PollErrorReason } from '../exposition/names.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
-import { HourReader } from './hour-reader.js';
-import { readPublishedHour, type PublishedHistoryOptions } from './published-history.js';
-import type { KeplerReader } from './kepler-reader.js';
+import { HourReader } from '../read/hour-reader.js';
+import { readPublishedHour, type PublishedHistoryOptions } from '../read/published-history.js';
+import type { KeplerReader } from '../read/kepler-reader.js';
 import type { RestoreState } from './restore-state.js';
 
 /** Options of {@link restoreHours}. */

@@ -16,16 +16,16 @@ import { createAuthGuard } from '../http/auth.js';
 import { listen, type Listening } from '../http/listen.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
-import type { SampleSource } from '../source/sample-source.js';
+import type { SampleSource } from '../read/sample-source.js';
 import { classifyOptions, snapshotLabels } from './config-mapping.js';
-import { KeplerReader } from './kepler-reader.js';
+import { KeplerReader } from '../read/kepler-reader.js';
 import { abortableSleep, Poller } from './poller.js';
-import { PublishedHours } from './published-hours.js';
+import { PublishedHours } from '../read/published-hours.js';
 import { restoreHours } from './restore.js';
 import { RestoreState } from './restore-state.js';
-import { SplitLedger } from './split-ledger.js';
-import { ShardedSource } from '../source/sharded-source.js';
-import { splitLabelsOf, unattributedView } from './unattributed-view.js';
+import { SplitLedger } from '../core/ledger/split-ledger.js';
+import { ShardedSource } from '../read/sharded-source.js';
+import { splitLabelsOf, unattributedView } from '../core/ledger/unattributed-view.js';
 
 /** What {@link runService} needs besides the config. */
 export interface ServiceDeps {

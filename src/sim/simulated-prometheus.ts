@@ -1,6 +1,6 @@
 import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
 import type { RawSeries } from '../core/types.js';
-import type { RangeRequest, SampleSource } from '../source/sample-source.js';
+import type { RangeRequest, SampleSource } from '../read/sample-source.js';
 import type { Labels } from './families.js';
 import { compileMatchers, parseSeriesSelector } from './matchers.js';
 import type { Scenario } from './scenario.js';

@@ -1,6 +1,6 @@
 import { Ledger } from '../../src/core/ledger/index.js';
 import { DEFAULT_CLASSIFY_OPTIONS } from '../../src/core/schema/index.js';
-import { KeplerReader } from '../../src/service/kepler-reader.js';
+import { KeplerReader } from '../../src/read/kepler-reader.js';
 import type { SimulatedPrometheus } from '../../src/sim/index.js';
 
 /** A read of samples in `(from, to]`, as one poll (or one backfill chunk) makes it. */

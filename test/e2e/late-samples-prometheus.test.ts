@@ -9,7 +9,7 @@ import { hourStart } from '../../src/core/time.js';
 import { ServiceMetrics } from '../../src/exposition/service-metrics.js';
 import { PrometheusClient } from '../../src/prometheus/client.js';
 import { PrometheusSource } from '../../src/prometheus/source.js';
-import { KeplerReader } from '../../src/service/kepler-reader.js';
+import { KeplerReader } from '../../src/read/kepler-reader.js';
 import { generateScenario, writeOpenMetrics } from '../../src/sim/index.js';
 import { startLaggingProxy } from '../support/lagging-proxy.js';
 import { startPrometheus } from '../support/prometheus-server.js';

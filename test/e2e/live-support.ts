@@ -11,7 +11,7 @@ import type { Poller } from '../../src/service/poller.js';
 import { runService } from '../../src/service/run-service.js';
 import { prometheusFromConfig } from '../../src/service/prometheus-from-config.js';
 import { generateScenario, simulatorScrapeConfig, startSimulatorServer, truth, type Scenario, type ScrapeGap, type SimulatorServer } from '../../src/sim/index.js';
-import type { SampleSource } from '../../src/source/sample-source.js';
+import type { SampleSource } from '../../src/read/sample-source.js';
 
 /** A `serve` running in this process. */
 export interface RunningService {

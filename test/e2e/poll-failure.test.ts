@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hourStart } from '../../src/core/time.js';
-import type { SampleSource } from '../../src/source/sample-source.js';
+import type { SampleSource } from '../../src/read/sample-source.js';
 import { startPrometheus } from '../support/prometheus-server.js';
 import { waitFor } from '../support/wait-for.js';
 import { byLabel, scrape, startLiveCluster, startService, storedScrapes, storedSpanTruth, valueOf, type ExpositionSample, type LiveCluster, type RunningService } from './live-support.js';

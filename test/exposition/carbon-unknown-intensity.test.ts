@@ -4,7 +4,7 @@ import { SelectorIntensity } from '../../src/carbon/selector-intensity.js';
 import { buildSnapshot, Ledger } from '../../src/core/ledger/index.js';
 import type { RawSeries } from '../../src/core/types.js';
 import { renderWeightedText } from '../../src/exposition/weighted-text.js';
-import type { SampleSource } from '../../src/source/sample-source.js';
+import type { SampleSource } from '../../src/read/sample-source.js';
 import { descriptor, samples } from '../core/ledger/helpers.js';
 
 const H = 3600;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SelectorIntensity } from '../../src/carbon/selector-intensity.js';
 import type { RawSeries } from '../../src/core/types.js';
-import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import type { RangeRequest, SampleSource } from '../../src/read/sample-source.js';
 
 const H = 3600;
 const T = 1_000 * H;

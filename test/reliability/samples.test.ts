@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawSeries } from '../../src/core/types.js';
-import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import type { RangeRequest, SampleSource } from '../../src/read/sample-source.js';
 import type { RunningBackend } from '../support/backend.js';
 import type { TestSeries } from '../support/exposition-text.js';
 import { prometheusWith } from './kepler-data.js';

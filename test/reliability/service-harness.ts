@@ -7,7 +7,7 @@ import type { PrometheusClient } from '../../src/prometheus/client.js';
 import { prometheusFromConfig } from '../../src/service/prometheus-from-config.js';
 import type { Poller } from '../../src/service/poller.js';
 import { runService } from '../../src/service/run-service.js';
-import type { SampleSource } from '../../src/source/sample-source.js';
+import type { SampleSource } from '../../src/read/sample-source.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** One JSON log line of the service. */

@@ -6,7 +6,7 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import type { RawSeries } from '../../src/core/types.js';
-import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import type { RangeRequest, SampleSource } from '../../src/read/sample-source.js';
 import { startService } from './service-harness.js';
 
 /** Kepler v0.10+ pods of churning namespaces: namespace k is born at `start + k·spawnEvery` and lives `lifetime` s. */

@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { RawSeries } from '../../src/core/types.js';
 import { createLogger } from '../../src/log.js';
 import { reportWeights } from '../../src/report/report-weights.js';
-import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import type { RangeRequest, SampleSource } from '../../src/read/sample-source.js';
 
 const H = 3600;
 const FROM = 480_000 * H;

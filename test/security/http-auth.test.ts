@@ -10,7 +10,7 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawSeries } from '../../src/core/types.js';
 import { safeEqual } from '../../src/http/auth.js';
-import type { SampleSource } from '../../src/source/sample-source.js';
+import type { SampleSource } from '../../src/read/sample-source.js';
 import { generateCertificates, type TestCertificates } from '../support/tls-certs.js';
 import { startService, type ServiceUnderTest } from '../reliability/service-harness.js';
 

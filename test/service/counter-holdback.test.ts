@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hourStart } from '../../src/core/time.js';
 import { generateScenario } from '../../src/sim/index.js';
 import { SimulatedPrometheus } from '../../src/sim/simulated-prometheus.js';
-import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import type { RangeRequest, SampleSource } from '../../src/read/sample-source.js';
 import { sampleValue, startService, type ServiceUnderTest } from '../reliability/service-harness.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/core/ledger/index.js';
 import { DEFAULT_CLASSIFY_OPTIONS } from '../../src/core/schema/index.js';
 import type { RawSeries, SchemaId } from '../../src/core/types.js';
-import { KeplerReader } from '../../src/service/kepler-reader.js';
-import type { LedgerChangeHooks } from '../../src/service/published-hours.js';
-import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import { KeplerReader } from '../../src/read/kepler-reader.js';
+import type { LedgerChangeHooks } from '../../src/read/published-hours.js';
+import type { RangeRequest, SampleSource } from '../../src/read/sample-source.js';
 import { testPoller } from '../support/test-poller.js';
 import { waitFor } from '../support/wait-for.js';
 

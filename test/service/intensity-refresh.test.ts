@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
 import { runService } from '../../src/service/run-service.js';
 import { generateScenario, SimulatedPrometheus } from '../../src/sim/index.js';
-import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import type { RangeRequest, SampleSource } from '../../src/read/sample-source.js';
 import { waitFor } from '../support/wait-for.js';
 
 const H = 3600;

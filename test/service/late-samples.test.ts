@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/core/ledger/index.js';
 import { DEFAULT_CLASSIFY_OPTIONS } from '../../src/core/schema/index.js';
 import { ServiceMetrics } from '../../src/exposition/service-metrics.js';
-import { KeplerReader } from '../../src/service/kepler-reader.js';
-import type { SampleSource } from '../../src/source/sample-source.js';
+import { KeplerReader } from '../../src/read/kepler-reader.js';
+import type { SampleSource } from '../../src/read/sample-source.js';
 import { LateKepler, type LateNode } from '../support/late-kepler.js';
 import { testPoller } from '../support/test-poller.js';
 

@@ -1,5 +1,5 @@
 import type { RawSeries } from '../../src/core/types.js';
-import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import type { RangeRequest, SampleSource } from '../../src/read/sample-source.js';
 
 /** One simulated node: when it is scraped within the interval and when its samples become readable. */
 export interface LateNode {

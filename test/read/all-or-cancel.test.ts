@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { allOrCancel } from '../../src/service/all-or-cancel.js';
+import { allOrCancel } from '../../src/read/all-or-cancel.js';
 
 /** A task that resolves with `value` after `ms`, or rejects as soon as its signal aborts. */
 function abortable(value: number, ms: number, log: string[]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SeriesDescriptor, SeriesSamples } from '../../src/core/types.js';
-import { mergeByKey } from '../../src/service/merge-by-key.js';
+import type { SeriesDescriptor, SeriesSamples } from '../../../src/core/types.js';
+import { mergeByKey } from '../../../src/core/ledger/merge-by-key.js';
 
 const descriptor: SeriesDescriptor = {
   key: 'pod-1/package',

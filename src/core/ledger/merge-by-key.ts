@@ -1,4 +1,4 @@
-import type { SeriesSamples } from '../core/types.js';
+import type { SeriesSamples } from '../types.js';
 
 /**
  * Merges series that share an identity key into one stream ordered by time, so the ledger sees one

@@ -1,6 +1,6 @@
-import { buildSnapshot, type HourWeight, Ledger, type IngestResult, type LedgerOptions, type SnapshotLabels } from '../core/ledger/index.js';
-import { splitByNode } from '../core/ledger/unattributed.js';
-import type { LedgerSnapshot, SeriesSamples } from '../core/types.js';
+import { buildSnapshot, type HourWeight, Ledger, type IngestResult, type LedgerOptions, type SnapshotLabels } from './index.js';
+import { splitByNode } from './unattributed.js';
+import type { LedgerSnapshot, SeriesSamples } from '../types.js';
 
 /**
  * A ledger that also books every batch, after itself, into `split`: a ledger whose namespace groups

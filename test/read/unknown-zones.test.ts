@@ -4,9 +4,9 @@ import { DEFAULT_CLASSIFY_OPTIONS } from '../../src/core/schema/index.js';
 import type { RawSeries } from '../../src/core/types.js';
 import { ServiceMetrics } from '../../src/exposition/service-metrics.js';
 import { createLogger } from '../../src/log.js';
-import { KeplerReader } from '../../src/service/kepler-reader.js';
+import { KeplerReader } from '../../src/read/kepler-reader.js';
 import { Poller } from '../../src/service/poller.js';
-import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import type { RangeRequest, SampleSource } from '../../src/read/sample-source.js';
 import { Registry } from 'prom-client';
 
 const O = 1_767_225_600;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLASSIFY_OPTIONS } from '../../src/core/schema/index.js';
 import type { RawSeries } from '../../src/core/types.js';
-import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
-import { IGNORED_MEMORY_SECONDS, KeplerReader } from '../../src/service/kepler-reader.js';
-import { attachPower } from '../../src/service/power-alignment.js';
+import type { RangeRequest, SampleSource } from '../../src/read/sample-source.js';
+import { IGNORED_MEMORY_SECONDS, KeplerReader } from '../../src/read/kepler-reader.js';
+import { attachPower } from '../../src/core/ledger/power-alignment.js';
 
 const POD = { node_name: 'gpu-1', pod_id: 'p1', pod_name: 'train-0', pod_namespace: 'ml' };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot, Ledger } from '../../src/core/ledger/index.js';
-import type { SeriesDescriptor, SeriesSamples } from '../../src/core/types.js';
-import { SplitLedger } from '../../src/service/split-ledger.js';
+import { buildSnapshot, Ledger } from '../../../src/core/ledger/index.js';
+import type { SeriesDescriptor, SeriesSamples } from '../../../src/core/types.js';
+import { SplitLedger } from '../../../src/core/ledger/split-ledger.js';
 
 const O = 360_000;
 const LABELS = { namespaceLabels: ['namespace'], nodeLabels: ['node'] };

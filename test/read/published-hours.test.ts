@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/core/ledger/index.js';
 import { DEFAULT_CLASSIFY_OPTIONS } from '../../src/core/schema/index.js';
 import type { HourRow, RawSeries } from '../../src/core/types.js';
-import { KeplerReader } from '../../src/service/kepler-reader.js';
+import { KeplerReader } from '../../src/read/kepler-reader.js';
 import type { Poller } from '../../src/service/poller.js';
-import { PublishedHours } from '../../src/service/published-hours.js';
-import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import { PublishedHours } from '../../src/read/published-hours.js';
+import type { RangeRequest, SampleSource } from '../../src/read/sample-source.js';
 import { testPoller } from '../support/test-poller.js';
 
 const ORIGIN = 1_800_000_000; // a whole hour

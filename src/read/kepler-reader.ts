@@ -15,11 +15,11 @@ import {
 import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
 import type { RawSeries, SchemaId, SeriesSamples } from '../core/types.js';
 import type { KeplerSchemaInfo } from '../exposition/health.js';
-import { inSlices } from '../source/in-slices.js';
-import type { SampleSource } from '../source/sample-source.js';
+import { inSlices } from './in-slices.js';
+import type { SampleSource } from './sample-source.js';
 import { allOrCancel } from './all-or-cancel.js';
-import { KeyMerger } from './merge-by-key.js';
-import { attachPower, type PowerSamples } from './power-alignment.js';
+import { KeyMerger } from '../core/ledger/merge-by-key.js';
+import { attachPower, type PowerSamples } from '../core/ledger/power-alignment.js';
 
 /** Options of {@link KeplerReader}. */
 export interface KeplerReaderOptions {

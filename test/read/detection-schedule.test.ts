@@ -5,10 +5,10 @@ import { hourStart } from '../../src/core/time.js';
 import type { RawSeries } from '../../src/core/types.js';
 import { ServiceMetrics } from '../../src/exposition/service-metrics.js';
 import { createLogger } from '../../src/log.js';
-import { DetectionSchedule } from '../../src/service/detection-schedule.js';
-import { KeplerReader } from '../../src/service/kepler-reader.js';
+import { DetectionSchedule } from '../../src/read/detection-schedule.js';
+import { KeplerReader } from '../../src/read/kepler-reader.js';
 import { Poller } from '../../src/service/poller.js';
-import type { RangeRequest, SampleSource } from '../../src/source/sample-source.js';
+import type { RangeRequest, SampleSource } from '../../src/read/sample-source.js';
 
 /** A series Kepler exports from `from` until `to` (exclusive), scraped every {@link SCRAPE_SECONDS}. */
 interface ExportedSeries {

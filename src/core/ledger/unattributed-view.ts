@@ -1,7 +1,7 @@
-import { type Ledger, OVERFLOW_LABEL_VALUE, type SnapshotLabels } from '../core/ledger/index.js';
-import { groupKeyOf } from '../core/schema/key-codec.js';
-import { allocateHours, allocateSnapshot, type UnattributedMode } from '../core/ledger/unattributed.js';
-import type { HourRow, LedgerSnapshot } from '../core/types.js';
+import { type Ledger, OVERFLOW_LABEL_VALUE, type SnapshotLabels } from './index.js';
+import { groupKeyOf } from '../schema/key-codec.js';
+import { allocateHours, allocateSnapshot, type UnattributedMode } from './unattributed.js';
+import type { HourRow, LedgerSnapshot } from '../types.js';
 import type { SplitLedger } from './split-ledger.js';
 
 /** What the exposition and the API publish with `unattributed` on. */

@@ -1,4 +1,4 @@
-import type { SeriesSamples } from '../core/types.js';
+import type { SeriesSamples } from '../types.js';
 
 /** Samples of one power gauge (e.g. `kepler_pod_gpu_watts`), under the key of the counter it goes with. */
 export interface PowerSamples {
