@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CONFIG_FILE_ENV, type ConfigFlags } from '../config/overrides.js';
 import { ConfigError } from '../config/problem.js';
 import { loadConfigFile } from '../config/load-file.js';
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { createLogger } from '../log.js';
 import { ReportRequestError } from '../report/report-request-error.js';
 import type { CommandContext } from './context.js';

@@ -1,6 +1,5 @@
 /** Configuration: schema, defaults, layered loading (defaults < file < environment < flags), errors. */
-export { DEFAULTS } from './schema.js';
-export { DEFAULT_RULES } from './to-config.js';
+export { DEFAULT_RULES, DEFAULTS } from './schema.js';
 export { loadConfig, type ConfigInputs } from './load.js';
 export { loadConfigFile } from './load-file.js';
 export { ConfigError, formatProblem, type ConfigProblem, type ProblemSource } from './problem.js';
@@ -17,10 +16,11 @@ export type {
   KeplerSchemaSetting,
   ListenAddress,
   LogLevel,
+  NamespaceBudget,
   NamespaceRules,
   PrometheusConfig,
   RulesConfig,
   TlsConfig,
   WebConfig,
   WindowSpec,
-} from './types.js';
+} from './schema.js';
