@@ -6,21 +6,13 @@ export { ConfigError, formatProblem, type ConfigProblem, type ProblemSource } fr
 export { CONFIG_FILE_ENV, CONFIG_FLAGS, ENV_VARIABLES, type ConfigFlagName, type ConfigFlags, type EnvVariable } from './overrides.js';
 export { REDACTED, redactConfig, summarizeConfig } from './redact.js';
 export type {
-  BasicAuthConfig,
   BurnRateWindow,
   CarbonConfig,
   Config,
   CostConfig,
-  KeplerConfig,
-  KeplerMode,
-  KeplerSchemaSetting,
   ListenAddress,
   LogLevel,
   NamespaceBudget,
-  NamespaceRules,
-  PrometheusConfig,
   RulesConfig,
-  TlsConfig,
-  WebConfig,
   WindowSpec,
 } from './schema.js';

@@ -266,7 +266,7 @@ const namespaceRules = mapping({ hourly_threshold_wh: energyWh.optional(), daily
 
 const forDefaults = DEFAULTS.rules.for;
 /** `rules:` thresholds, budgets and metadata of the generated recording rules and alerts (`energy-ledger rules`). */
-export const RULES_SCHEMA = mapping({
+const RULES_SCHEMA = mapping({
   evaluation_interval: duration().prefault(DEFAULTS.rules.evaluation_interval),
   service_selector: selector.prefault(DEFAULTS.rules.service_selector),
   hourly_threshold_wh: energyWh.prefault(DEFAULTS.rules.hourly_threshold_wh),
@@ -536,18 +536,10 @@ export const CONFIG_SCHEMA = FILE_SCHEMA.transform(toConfig);
 
 /** The validated, effective configuration: defaults < YAML file < environment < flags. Durations are seconds. */
 export type Config = z.output<typeof CONFIG_SCHEMA>;
-export type PrometheusConfig = Config['prometheus'];
-export type TlsConfig = PrometheusConfig['tls'];
-export type BasicAuthConfig = NonNullable<PrometheusConfig['basicAuth']>;
-export type KeplerConfig = Config['kepler'];
-export type KeplerSchemaSetting = KeplerConfig['schema'];
-export type KeplerMode = KeplerConfig['modes'][number];
 export type LogLevel = Config['logLevel'];
 export type CarbonConfig = NonNullable<Config['carbon']>;
 export type CostConfig = NonNullable<Config['cost']>;
 export type NamespaceBudget = NonNullable<Config['budgets']>[string];
 export type RulesConfig = NonNullable<Config['rules']>;
 export type BurnRateWindow = RulesConfig['burnRate']['fast'];
-export type NamespaceRules = RulesConfig['namespaces'][string];
-export type WebConfig = NonNullable<Config['web']>;
 export type { ListenAddress, WindowSpec } from './fields.js';
