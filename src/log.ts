@@ -3,7 +3,7 @@
  * (`report --format csv`, `rules`, `check-config`). Credentials are redacted wherever they appear.
  */
 import { destination, pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from './config/types.js';
+import type { LogLevel } from './config/index.js';
 
 export type { Logger } from 'pino';
 

@@ -4,7 +4,7 @@
  */
 import { zoneOffsetSeconds } from '../calendar/zone.js';
 import type { HourWeight } from '../core/ledger/index.js';
-import type { CarbonConfig, CostConfig } from '../config/types.js';
+import type { CarbonConfig, CostConfig } from '../config/index.js';
 
 /** Weight names, as keys of `GroupEnergy.weighted`. */
 export const CARBON_GRAMS = 'carbon_grams';

@@ -3,7 +3,7 @@
  * module: the implementations (src/service, src/demo, src/report, src/rules) import it, and the command line
  * loads them through the registry in `commands.ts`, so nothing imports back into the command line.
  */
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
 import type { CliIo } from './io.js';
 

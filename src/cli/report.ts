@@ -2,9 +2,8 @@
 import { dayStart, localDate, nextDayStart, nextMonthStart, startOfDay, startOfMonth } from '../calendar/zone.js';
 import { DurationError, parseDuration } from '../core/duration.js';
 import { HOUR_SECONDS, TimeError, parseTime } from '../core/time.js';
-import type { CommandImplementations, ReportRequest } from './context.js';
-import { COMMON_OPTIONS, EXIT, contextFor, implementation, loadCommandConfig, parseFlags, runReporting } from './common.js';
-import type { CliIo } from './io.js';
+import type { ReportRequest } from './context.js';
+import { COMMON_OPTIONS, configCommand, implementation } from './common.js';
 import { UsageError } from './usage-error.js';
 import { REPORT_USAGE } from './usage.js';
 
@@ -142,18 +141,13 @@ export function reportRequest(values: ReportFlagValues, clock: ReportClock = { n
 }
 
 /** Runs `report`; resolves to the exit code. */
-export function run(args: readonly string[], io: CliIo, implementations: CommandImplementations): Promise<number> {
-  return runReporting('report', io, async () => {
-    const { values } = parseFlags(args, OPTIONS);
-    if (values.help) {
-      io.stdout(REPORT_USAGE);
-      return EXIT.ok;
-    }
-    const { help: _help, from, to, period, timezone, step, top, by, format, ...flags } = values;
-    const config = await loadCommandConfig(flags, io);
-    const request = reportRequest({ from, to, period, timezone, step, top, by, format }, { now: Date.now() / 1000, timezone: config.timezone });
+export const run = configCommand({
+  name: 'report',
+  options: OPTIONS,
+  usage: REPORT_USAGE,
+  run: async (values, context, implementations) => {
+    const request = reportRequest(values, { now: Date.now() / 1000, timezone: context.config.timezone });
     const report = await implementation(implementations.report);
-    await report({ ...contextFor(config, io), request });
-    return EXIT.ok;
-  });
-}
+    await report({ ...context, request });
+  },
+});

@@ -4,7 +4,6 @@ import { formatDuration, parseDuration } from '../core/duration.js';
 import { selectorProblem } from '../core/schema/selector.js';
 import { parseShard, type ShardSpec } from '../core/shard/node-hash.js';
 import { describeValue } from './describe.js';
-import type { ListenAddress, WindowSpec } from './types.js';
 
 /** An error function for a wrong type: `is required` when missing, else `expected <what>, got <value>`. */
 export const expected = (what: string) => (issue: { input?: unknown }) =>
@@ -34,6 +33,14 @@ export function duration(options: { allowZero?: boolean; atLeast?: number; multi
   });
 }
 
+/** A trailing window: its label as written (used as the `window` label value) and its length. */
+export interface WindowSpec {
+  /** The duration as written in the config, e.g. `5m`; becomes the metric's `window` label. */
+  readonly label: string;
+  /** Length in seconds, a multiple of 60. */
+  readonly seconds: number;
+}
+
 /** A trailing window: a duration that is a whole number of minutes, keeping its label. */
 export const windowSpec = z.string({ error: expected('a duration such as 5m or 1h') }).transform((text, ctx): WindowSpec => {
   const parsed = duration({ multipleOf: 60 }).safeParse(text);
@@ -50,7 +57,17 @@ export const secretText = z.string({ error: (issue) => (issue.input === undefine
 /** Text that must not be empty (file paths, names). */
 export const nonEmpty = z.string({ error: expected('a string') }).min(1, { error: 'must not be empty' });
 
-/** `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (all interfaces). */
+/** Where to listen for `/metrics`. `host` is `0.0.0.0` when the address was written `:PORT`. */
+export interface ListenAddress {
+  /** Host name or IP; IPv6 without brackets. */
+  readonly host: string;
+  /** 0 lets the OS choose. */
+  readonly port: number;
+  /** The address as written, e.g. `0.0.0.0:9464`. */
+  readonly address: string;
+}
+
+/** `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (all interfaces), parsed once here for the listener. */
 export const listenAddress = z.string({ error: expected('HOST:PORT, e.g. 0.0.0.0:9464') }).transform((text, ctx): ListenAddress => {
   const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]*)):(\d{1,5})$/.exec(text);
   const port = match ? Number(match[3]) : Number.NaN;

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig, type ConfigInputs } from './load.js';
 import { ConfigError } from './problem.js';
-import type { Config } from './types.js';
+import type { Config } from './schema.js';
 
 /** Reads the config file at `path` (if given) and loads it with the environment and flags. */
 export async function loadConfigFile(options: { path?: string; env?: ConfigInputs['env']; flags?: ConfigInputs['flags'] }): Promise<Config> {

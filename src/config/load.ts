@@ -8,9 +8,7 @@ import { crossCheck } from './cross-checks.js';
 import { knownKeysAt } from './known-keys.js';
 import { CONFIG_FLAGS, ENV_VARIABLES, convertOverride, type ConfigFlagName, type ConfigFlags } from './overrides.js';
 import { ConfigError, type ConfigProblem, type ProblemSource } from './problem.js';
-import { CONFIG_SCHEMA, TOP_LEVEL, type ParsedConfig } from './schema.js';
-import { toConfig } from './to-config.js';
-import type { Config } from './types.js';
+import { CONFIG_SCHEMA, TOP_LEVEL, toConfig, type Config, type TopLevelValues } from './schema.js';
 import { parseYamlSource } from './yaml-source.js';
 
 /** The inputs of {@link loadConfig}. */
@@ -100,7 +98,7 @@ export function loadConfig(inputs: ConfigInputs = {}): Config {
   for (const problem of crossCheck(raw)) report(problem.path, problem.message);
 
   if (problems.length > 0) throw new ConfigError(sortProblems(problems));
-  return toConfig(parts as ParsedConfig);
+  return toConfig(parts as TopLevelValues);
 }
 
 function reportUnknownKey(parent: Path, key: string, report: (path: Path, message: string, atKey: boolean) => void): void {

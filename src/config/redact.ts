@@ -1,6 +1,6 @@
 /** Secret-free copies of the configuration, for logs, the landing page and `check-config`. */
 import { formatDuration } from '../core/duration.js';
-import type { Config } from './types.js';
+import type { Config } from './schema.js';
 
 /** Replaces secrets. */
 export const REDACTED = '[REDACTED]';

@@ -1,6 +1,7 @@
 /**
- * The configuration file's schema (snake_case keys, as in YAML) and its defaults. Objects are
- * strict: an unknown key is an error. Durations are parsed to seconds; windows keep their labels.
+ * The configuration: the file's schema (snake_case keys, as in YAML), its defaults, and the typed
+ * `Config` it parses to (camelCase keys, units in names). Objects are strict: an unknown key is an
+ * error. Durations are parsed to seconds; windows keep their labels. Adding a key touches this file.
  */
 import { z } from 'zod';
 import { formatDuration } from '../core/duration.js';
@@ -90,6 +91,14 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 
 const boolean = z.boolean({ error: wrongType('true or false') });
 
+/** `T` with every key that may hold undefined made optional instead. */
+type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & { [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined> };
+
+/** Drops keys whose value is undefined, so optional settings are absent rather than undefined. */
+function defined<T extends object>(value: T): Defined<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Defined<T>;
+}
+
 function nonEmptyList<T extends z.ZodType>(item: T) {
   return uniqueList(item).refine((items) => items.length > 0, { error: 'must not be empty' });
 }
@@ -100,13 +109,23 @@ const tls = mapping({
   key_file: nonEmpty.optional(),
   server_name: nonEmpty.optional(),
   insecure_skip_verify: boolean.prefault(DEFAULTS.prometheus.tls.insecure_skip_verify),
-});
+}).transform((t) =>
+  defined({ caFile: t.ca_file, certFile: t.cert_file, keyFile: t.key_file, serverName: t.server_name, insecureSkipVerify: t.insecure_skip_verify }),
+);
 
 const basicAuth = mapping({
   username: nonEmpty,
   password_file: nonEmpty.optional(),
   password: secretText.min(1, { error: 'must not be empty' }).optional(),
-});
+}).transform((a) =>
+  defined({
+    username: a.username,
+    /** Preferred over an inline `password`. */
+    passwordFile: a.password_file,
+    /** Secret: never log it (see `redactConfig`). */
+    password: a.password,
+  }),
+);
 
 const prometheus = mapping({
   url: httpUrl.prefault(DEFAULTS.prometheus.url),
@@ -126,7 +145,30 @@ const prometheus = mapping({
   max_range: duration({ atLeast: 60 }).prefault(DEFAULTS.prometheus.max_range),
   retries: wholeNumber(0).prefault(DEFAULTS.prometheus.retries),
   max_response_bytes: wholeNumber(1024).prefault(DEFAULTS.prometheus.max_response_bytes),
-});
+}).transform((p) =>
+  defined({
+    url: p.url,
+    timeoutSeconds: p.timeout,
+    /** Secret: never log it. At most one of `bearerToken`, `bearerTokenFile`, `basicAuth` is set. */
+    bearerToken: p.bearer_token,
+    bearerTokenFile: p.bearer_token_file,
+    basicAuth: p.basic_auth,
+    /** TLS settings for the connection (paths are not read at config time). */
+    tls: p.tls,
+    /** Extra request headers, e.g. `X-Scope-OrgID`; values may be secret, never log them. */
+    headers: p.headers,
+    /** Extra matchers for every Kepler query, e.g. `{cluster="prod-eu"}`; empty string for none. */
+    selector: p.selector,
+    /** Queries in flight at once. */
+    maxConcurrency: p.max_concurrency,
+    /** Longest time range one query may cover; longer ranges are split in chunks of this size. */
+    maxRangeSeconds: p.max_range,
+    /** Retries of a failed query (not counting the first try). */
+    retries: p.retries,
+    /** Largest response body accepted (after decompression), bytes. */
+    maxResponseBytes: p.max_response_bytes,
+  }),
+);
 
 const kepler = mapping({
   schema: oneOf(['auto', 'v0.3', 'v0.4-v0.9', 'v0.10+']).prefault(DEFAULTS.kepler.schema),
@@ -140,7 +182,21 @@ const kepler = mapping({
       error: (issue) => (issue.code === 'invalid_key' ? 'zone names must not be empty' : wrongType('a mapping of zone names to package, dram, gpu or ignore')(issue)),
     })
     .optional(),
-});
+}).transform((k) =>
+  defined({
+    /** Kepler schema to assume, or `auto` to detect it from the metric names present. */
+    schema: k.schema,
+    /** v0.3 gauges only: the period one sample's energy covers. */
+    samplePeriodSeconds: k.sample_period,
+    components: k.components,
+    /** Kepler v0.4–v0.9 power modes summed into the energy scope. */
+    modes: k.modes,
+    /** A delta implying more power than this on one series is rejected as implausible. */
+    maxSeriesPowerWatts: k.max_series_power_watts,
+    /** v0.10+ zone → component or `ignore` (`kepler.zones`), merged over the core's `DEFAULT_ZONES`; absent: the defaults. */
+    zones: k.zones,
+  }),
+);
 
 const groupBy = nonEmptyList(labelName).superRefine((labels, ctx) => {
   labels.forEach((label, index) => {
@@ -170,6 +226,18 @@ function burnWindow(defaults: { long_window: string; short_window: string; facto
     .prefault({});
 }
 
+/** One multi-window burn-rate alert on daily energy budgets: both windows must burn faster than `factor`. */
+function toBurnRateWindow(w: z.output<ReturnType<typeof burnWindow>>) {
+  return {
+    longWindowSeconds: w.long_window,
+    shortWindowSeconds: w.short_window,
+    /** Multiple of the sustainable pace (the daily budget spread evenly over 24 h). */
+    factor: w.factor,
+    forSeconds: w.for,
+    severity: w.severity,
+  };
+}
+
 /** The old place of a namespace's daily budget: budgets now have one place, the top-level `budgets:`. */
 const movedToBudgets = z.unknown().superRefine((_value, ctx) => {
   ctx.addIssue({ code: 'custom', message: 'moved: set budgets.<namespace>.daily_wh (one place for budgets, read by /metrics and the rules)' });
@@ -178,9 +246,11 @@ const movedToBudgets = z.unknown().superRefine((_value, ctx) => {
 /** `budgets:` per-namespace energy budgets, exposed on /metrics and used by the generated burn-rate alerts. */
 const budgets = z.record(
   z.string().regex(NAMESPACE_NAME),
-  mapping({ daily_wh: energyWh.optional(), monthly_wh: energyWh.optional() }).superRefine((b, ctx) => {
-    if (b.daily_wh === undefined && b.monthly_wh === undefined) ctx.addIssue({ code: 'custom', message: 'needs daily_wh or monthly_wh', input: b });
-  }),
+  mapping({ daily_wh: energyWh.optional(), monthly_wh: energyWh.optional() })
+    .superRefine((b, ctx) => {
+      if (b.daily_wh === undefined && b.monthly_wh === undefined) ctx.addIssue({ code: 'custom', message: 'needs daily_wh or monthly_wh', input: b });
+    })
+    .transform((b) => defined({ dailyWh: b.daily_wh, monthlyWh: b.monthly_wh })),
   {
     error: (issue) =>
       issue.code === 'invalid_key'
@@ -189,14 +259,19 @@ const budgets = z.record(
   },
 );
 
+/** Per-namespace alert settings; `dailyBudgetWh` is filled from `budgets.<namespace>.daily_wh` by the rules generator. */
+const namespaceRules = mapping({ hourly_threshold_wh: energyWh.optional(), daily_budget_wh: movedToBudgets.optional() }).transform(
+  (n): { hourlyThresholdWh?: number; dailyBudgetWh?: number } => defined({ hourlyThresholdWh: n.hourly_threshold_wh }),
+);
+
 const forDefaults = DEFAULTS.rules.for;
 /** `rules:` thresholds, budgets and metadata of the generated recording rules and alerts (`energy-ledger rules`). */
-export const RULES_SCHEMA = mapping({
+const RULES_SCHEMA = mapping({
   evaluation_interval: duration().prefault(DEFAULTS.rules.evaluation_interval),
   service_selector: selector.prefault(DEFAULTS.rules.service_selector),
   hourly_threshold_wh: energyWh.prefault(DEFAULTS.rules.hourly_threshold_wh),
   namespaces: z
-    .record(z.string().regex(NAMESPACE_NAME), mapping({ hourly_threshold_wh: energyWh.optional(), daily_budget_wh: movedToBudgets.optional() }), {
+    .record(z.string().regex(NAMESPACE_NAME), namespaceRules, {
       error: (issue) =>
         issue.code === 'invalid_key'
           ? `${got(issue)} is not a valid namespace name (lowercase letters, digits and -, at most 63)`
@@ -244,7 +319,43 @@ export const RULES_SCHEMA = mapping({
       }
     }
   }
-});
+}).transform((r) => ({
+  /** Interval of every generated group; windows are multiples of it. */
+  evaluationIntervalSeconds: r.evaluation_interval,
+  /** Matchers selecting the service's own series (its scrape job), e.g. `{job="energy-ledger"}`. */
+  serviceSelector: r.service_selector,
+  /** Default threshold of a namespace's previous clock hour. */
+  hourlyThresholdWh: r.hourly_threshold_wh,
+  namespaces: r.namespaces,
+  /** Multi-window burn-rate alerts on daily energy budgets: both windows must burn faster than `factor`. */
+  burnRate: { fast: toBurnRateWindow(r.burn_rate.fast), slow: toBurnRateWindow(r.burn_rate.slow) },
+  /** Pending durations (`for`) of the other alerts. */
+  forSeconds: {
+    hourlyEnergyHigh: r.for.hourly_energy_high,
+    down: r.for.down,
+    absent: r.for.absent,
+    pollsFailing: r.for.polls_failing,
+    watermarkLagging: r.for.watermark_lagging,
+    keplerAbsent: r.for.kepler_absent,
+    namespaceOverflow: r.for.namespace_overflow,
+    carbonIntensityFailing: r.for.carbon_intensity_failing,
+    metricsTooLarge: r.for.metrics_too_large,
+  },
+  watermarkMaxLagSeconds: r.watermark_max_lag,
+  /** `EnergyLedgerMetricsTooLarge` fires when a /metrics body holds more series than this. */
+  metricsMaxSeries: r.metrics_max_series,
+  /** Window over which failed reads of the grid carbon intensity are counted; a multiple of the evaluation interval. */
+  carbonIntensityErrorWindowSeconds: r.carbon_intensity_error_window,
+  /** Base of every alert's `runbook_url`; the alert's anchor is appended (`#energyledgerdown`). */
+  runbookUrl: r.runbook_url,
+  /** Also generate the group of recordings straight over Kepler's counters (clusters without the service). */
+  keplerGroup: r.kepler_group,
+  /** Metadata of the generated PrometheusRule. */
+  prometheusRule: defined(r.prometheus_rule),
+}));
+
+/** The rules settings when the config has no `rules:` section. */
+export const DEFAULT_RULES = RULES_SCHEMA.parse({});
 
 /**
  * `web:` protection of the HTTP endpoints, after Prometheus' web config file but with secrets in
@@ -254,7 +365,16 @@ const web = mapping({
   tls_server_config: mapping({ cert_file: nonEmpty, key_file: nonEmpty }).optional(),
   basic_auth: mapping({ username: nonEmpty, password_file: nonEmpty }).optional(),
   bearer_token_file: nonEmpty.optional(),
-});
+}).transform((w) =>
+  defined({
+    /** Serve HTTPS with this certificate and key (PEM files). */
+    tls: w.tls_server_config && { certFile: w.tls_server_config.cert_file, keyFile: w.tls_server_config.key_file },
+    /** Require HTTP basic auth; the password is read from the file (re-read when it changes). */
+    basicAuth: w.basic_auth && { username: w.basic_auth.username, passwordFile: w.basic_auth.password_file },
+    /** Require `Authorization: Bearer <token>` with the token read from this file (re-read when it changes). */
+    bearerTokenFile: w.bearer_token_file,
+  }),
+);
 
 /** 24 values, one per local hour 0–23 of the configured timezone (carbon intensity or price schedules). */
 const hourly = z
@@ -321,19 +441,105 @@ export const TOP_LEVEL = {
   })
     .superRefine(exactlyOne('intensity_g_per_kwh', 'schedule_g_per_kwh', 'intensity_selector', 'intensity_query'))
     .superRefine(stepNeedsQuery)
+    .transform((c) =>
+      defined({
+        intensityGPerKwh: c.intensity_g_per_kwh,
+        /** g CO2e per kWh for local hours 0–23 of `timezone`. */
+        scheduleGPerKwh: c.schedule_g_per_kwh,
+        /** Series selector read from the same Prometheus (g/kWh), averaged per clock hour. */
+        intensitySelector: c.intensity_selector,
+        /** PromQL expression evaluated by the same Prometheus (g/kWh) every `queryStepSeconds`, averaged per clock hour. */
+        intensityQuery: c.intensity_query,
+        /** Step of the `intensityQuery` evaluations (default 60). */
+        queryStepSeconds: c.query_step,
+        pue: c.pue,
+      }),
+    )
     .optional(),
   cost: mapping({
     price_per_kwh: number({ min: 0 }).optional(),
     schedule_per_kwh: hourly.optional(),
     currency: z.string({ error: wrongType('a currency code such as EUR') }).regex(/^[A-Z]{3}$/, { error: (issue) => `expected a 3-letter ISO 4217 code such as EUR, got ${got(issue)}` }).optional(),
-  }).superRefine(exactlyOne('price_per_kwh', 'schedule_per_kwh')).optional(),
+  })
+    .superRefine(exactlyOne('price_per_kwh', 'schedule_per_kwh'))
+    .transform((c) =>
+      defined({
+        pricePerKwh: c.price_per_kwh,
+        /** Price per kWh for local hours 0–23 of `timezone`. */
+        schedulePerKwh: c.schedule_per_kwh,
+        currency: c.currency,
+      }),
+    )
+    .optional(),
   budgets: budgets.optional(),
   rules: RULES_SCHEMA.optional(),
   web: web.optional(),
 } as const;
 
-/** The whole file; used for its output type and for key suggestions. */
-export const CONFIG_SCHEMA = mapping(TOP_LEVEL);
+/** The whole file with snake_case keys; {@link CONFIG_SCHEMA} maps it to the typed configuration. */
+const FILE_SCHEMA = mapping(TOP_LEVEL);
 
-/** The parsed file: snake_case keys, durations in seconds. */
-export type ParsedConfig = z.output<typeof CONFIG_SCHEMA>;
+/** Each top-level key's parsed value. */
+export type TopLevelValues = z.output<typeof FILE_SCHEMA>;
+
+/** The typed configuration of the parsed top-level values: camelCase keys, units in names. */
+export function toConfig(top: TopLevelValues) {
+  return defined({
+    prometheus: top.prometheus,
+    /** Where to listen for `/metrics`. */
+    listen: top.listen,
+    /** Time between polls. */
+    intervalSeconds: top.interval,
+    /** How far before the watermark each poll re-reads, so late samples and scrape jitter are picked up. */
+    overlapSeconds: top.overlap,
+    /** Re-read about twice the worst recent sample lateness (at least a scrape interval, at most `overlapSeconds`) instead of the whole overlap; absent: true. */
+    adaptiveOverlap: top.adaptive_overlap,
+    /** This replica's share of the nodes (`--shard i/N`); absent: all nodes. */
+    shard: top.shard,
+    /** How much history is rebuilt from Prometheus at start. */
+    backfillSeconds: top.backfill,
+    /** How much history the ledger keeps in memory (≥ longest window + 1 h, ≥ backfill). */
+    retentionSeconds: top.retention,
+    /** Trailing windows, in the order written; labels and lengths are unique. */
+    windows: top.windows,
+    /** Namespace grouping labels, in order; always contains `namespace`. */
+    groupBy: top.group_by,
+    /** Time zone of day periods (IANA name); hours are always UTC-aligned. */
+    timezone: top.timezone,
+    /** Which Kepler series are read and how they are bounded. */
+    kepler: top.kepler,
+    /** Cap on namespaces tracked; undefined for no cap. */
+    maxNamespaces: top.max_namespaces,
+    /**
+     * `namespace_relabel`: ordered `{regex, replacement}` rules; the first whose anchored regex matches a
+     * workload namespace rewrites it before accounting. Absent: names are kept.
+     */
+    namespaceRelabel: top.namespace_relabel,
+    /** Node energy Kepler leaves unattributed: `off`, an explicit `__unattributed__` namespace, or shared proportionally; absent: off. */
+    unattributed: top.unattributed,
+    logLevel: top.log_level,
+    /** Grid carbon intensity (exactly one of a constant, a 24-hour local schedule, a series selector or a PromQL expression) and the PUE factor (default 1). */
+    carbon: top.carbon,
+    /** Per-namespace energy budgets in Wh per local day and month: the one place they are set (exposed on /metrics, used by the rules). */
+    budgets: top.budgets,
+    /** Energy price (exactly one of a constant or a 24-hour local schedule) and its ISO 4217 currency. */
+    cost: top.cost,
+    /** Present when the file has a `rules:` section; `energy-ledger rules` falls back to `DEFAULT_RULES`. */
+    rules: top.rules,
+    /** TLS and authentication in front of the HTTP endpoints; absent: plain HTTP, no authentication. */
+    web: top.web,
+  });
+}
+
+/** The whole file, parsed to the typed configuration; also used for key suggestions. */
+export const CONFIG_SCHEMA = FILE_SCHEMA.transform(toConfig);
+
+/** The validated, effective configuration: defaults < YAML file < environment < flags. Durations are seconds. */
+export type Config = z.output<typeof CONFIG_SCHEMA>;
+export type LogLevel = Config['logLevel'];
+export type CarbonConfig = NonNullable<Config['carbon']>;
+export type CostConfig = NonNullable<Config['cost']>;
+export type NamespaceBudget = NonNullable<Config['budgets']>[string];
+export type RulesConfig = NonNullable<Config['rules']>;
+export type BurnRateWindow = RulesConfig['burnRate']['fast'];
+export type { ListenAddress, WindowSpec } from './fields.js';

@@ -1,5 +1,5 @@
 /** Renders `energy_ledger_namespace_budget_watt_hours` from the configured budgets (static: rendered once). */
-import type { NamespaceBudget } from '../config/types.js';
+import type { NamespaceBudget } from '../config/index.js';
 import { LABEL_NAMESPACE, LABEL_PERIOD, METRICS } from './names.js';
 import { familyHeader, formatLabelPairs, formatValue } from './text-format.js';
 

@@ -18,7 +18,7 @@ import type { LedgerSnapshot } from '../core/types.js';
 import { renderLedgerText } from './ledger-text.js';
 import { renderWeightedText } from './weighted-text.js';
 import { renderBudgetText } from './budget-text.js';
-import type { NamespaceBudget } from '../config/types.js';
+import type { NamespaceBudget } from '../config/index.js';
 import { ServiceMetrics } from './service-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE } from './text-format.js';
 import { createRenderCache } from './render-cache.js';

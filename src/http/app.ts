@@ -16,7 +16,7 @@ import { hoursJson, namespacesJson, nodesJson } from './api-json.js';
 import { chartFromHour, HOURS_SHOWN, renderStatusPage } from './status-page.js';
 import { HOUR_SECONDS, parseTime, TimeError } from '../core/time.js';
 
-export { listen, parseHostPort, ListenError, type Listening } from './listen.js';
+export { listen, ListenError, type HostPort, type Listening } from './listen.js';
 export { MAX_QUERY_LENGTH } from './request-limits.js';
 export type { HttpHandler, MetricsBody } from './respond.js';
 

@@ -4,7 +4,7 @@ import { createServer, type RequestListener, type Server, type ServerOptions } f
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
-/** Thrown when the address is malformed or cannot be bound. */
+/** Thrown when the address cannot be bound or the TLS files cannot be read. */
 export class ListenError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -20,14 +20,10 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Splits `host:port` (`[::1]:9464`, `0.0.0.0:9464`, `:9464`) into its parts. */
-export function parseHostPort(address: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(address);
-  const port = match ? Number(match[3]) : NaN;
-  if (!match || port > 65535) {
-    throw new ListenError(`failed to parse listen address ${JSON.stringify(address)}: expected HOST:PORT`);
-  }
-  return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
+/** Where to bind: a host name or IP (IPv6 without brackets) and a port, 0 letting the OS choose. */
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
 }
 
 /** Options of {@link listen}. */
@@ -42,9 +38,10 @@ const MAX_HEADER_BYTES = 8192;
 /** Bounds on what a client may send and how long it may take (no endpoint reads a body). */
 const SERVER_LIMITS: ServerOptions = { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: 10_000, requestTimeout: 30_000 };
 
-/** Starts an HTTP (or, with `tls`, HTTPS) server for `app` on `address` (`HOST:PORT`). */
-export async function listen(app: RequestListener, address: string, options: ListenOptions = {}): Promise<Listening> {
-  const { host, port } = parseHostPort(address);
+/** Starts an HTTP (or, with `tls`, HTTPS) server for `app` on `host:port` (parsed by the config). */
+export async function listen(app: RequestListener, { host, port }: HostPort, options: ListenOptions = {}): Promise<Listening> {
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const address = `${urlHost}:${port}`;
   const server: Server =
     options.tls === undefined
       ? createServer(SERVER_LIMITS, app)
@@ -58,7 +55,6 @@ export async function listen(app: RequestListener, address: string, options: Lis
     });
   });
   const bound = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `${options.tls === undefined ? 'http' : 'https'}://${urlHost}:${bound}`,
     close: () =>

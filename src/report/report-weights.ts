@@ -7,7 +7,7 @@ import { CARBON_GRAMS, configuredWeights } from '../carbon/hour-weights.js';
 import type { IntensityReader } from '../carbon/hourly-intensity.js';
 import { QueryIntensity, type MatrixQuery } from '../carbon/query-intensity.js';
 import { SelectorIntensity } from '../carbon/selector-intensity.js';
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { HOUR_SECONDS, type HourWeight } from '../core/ledger/index.js';
 import type { Logger } from '../log.js';
 import type { SampleSource } from '../read/sample-source.js';

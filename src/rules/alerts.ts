@@ -1,5 +1,5 @@
 /** The alerting rules: namespace energy (hourly threshold, budget burn) and the service's own health. */
-import type { BurnRateWindow, RulesConfig } from '../config/types.js';
+import type { BurnRateWindow, RulesConfig } from '../config/index.js';
 import { LABEL_REASON, LABEL_SCHEMA, LABEL_VERSION, METRICS } from '../exposition/names.js';
 import type { AlertingRule, RuleGroup } from './model.js';
 import { ALERTS, GROUPS, SERVICE_RECORDS as R, runbookAnchor } from './names.js';

@@ -1,6 +1,5 @@
 /** From a configuration to the text of the three generated files. Pure: no I/O. */
-import type { Config, RulesConfig } from '../config/types.js';
-import { DEFAULT_RULES } from '../config/to-config.js';
+import { DEFAULT_RULES, type Config, type RulesConfig } from '../config/index.js';
 import { alertGroup } from './alerts.js';
 import { keplerRecordingGroup } from './kepler-group.js';
 import type { RuleGroup, TestGroup } from './model.js';

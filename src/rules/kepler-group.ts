@@ -4,7 +4,7 @@
  * `increase()`-style estimates (extrapolation, lost boundary deltas, short-lived pods, the v0.10+
  * running→terminated split); the service's ledger is exact, these recordings are not.
  */
-import type { Config, RulesConfig } from '../config/types.js';
+import type { Config, RulesConfig } from '../config/index.js';
 import { SCHEMA_SPECS, quote, type MetricSpec, type NamespaceRelabelRule, type SchemaSpec } from '../core/schema/index.js';
 import type { Component, SchemaId } from '../core/types.js';
 import type { RecordingRule, RuleGroup } from './model.js';

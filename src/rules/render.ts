@@ -1,6 +1,6 @@
 /** YAML text of the generated files, each with the DO-NOT-EDIT header. */
 import { stringify } from 'yaml';
-import type { RulesConfig } from '../config/types.js';
+import type { RulesConfig } from '../config/index.js';
 import type { RuleGroup, TestGroup } from './model.js';
 
 /** First line of every generated file (Go's convention, which linters and reviewers recognise). */

@@ -1,5 +1,5 @@
 /** Recordings over the service's own series: power, mean power over windows, hourly and daily energy. */
-import type { RulesConfig } from '../config/types.js';
+import type { RulesConfig } from '../config/index.js';
 import { METRICS } from '../exposition/names.js';
 import type { RecordingRule, RuleGroup } from './model.js';
 import { GROUPS, SERVICE_RECORDS as R } from './names.js';

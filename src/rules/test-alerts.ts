@@ -4,7 +4,7 @@
  * Where `for` spans two intervals or more, the firing case also checks that the alert is not firing
  * one interval before `for` has elapsed.
  */
-import type { BurnRateWindow, Config, RulesConfig } from '../config/types.js';
+import type { BurnRateWindow, Config, RulesConfig } from '../config/index.js';
 import { LABEL_REASON, LABEL_SCHEMA, LABEL_VERSION, METRICS } from '../exposition/names.js';
 import { DECIMALS, budgets, hourlyOverrides } from './alerts.js';
 import type { AlertTest, AlertingRule, InputSeries, RuleGroup, TestGroup } from './model.js';

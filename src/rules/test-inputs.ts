@@ -1,5 +1,5 @@
 /** Label sets and value notations for the generated promtool tests. */
-import type { Config, RulesConfig } from '../config/types.js';
+import type { Config, RulesConfig } from '../config/index.js';
 import { labelsMatching, matchersOf, num, type Labels } from './promql.js';
 
 /** promtool's expanding notation for a counter growing at `watts` from 0: `0+<step>x<n>`. */

@@ -1,5 +1,5 @@
 /** promtool tests of every recording rule: constant power in, exact watts and watt-hours out. */
-import type { Config, RulesConfig } from '../config/types.js';
+import type { Config, RulesConfig } from '../config/index.js';
 import { METRICS } from '../exposition/names.js';
 import { compileNamespaceRelabel } from '../core/schema/index.js';
 import { keplerInputs, type KeplerInput } from './kepler-group.js';

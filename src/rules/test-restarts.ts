@@ -4,7 +4,7 @@
  * a function of the data, not of the start). Neither the 5m power recordings, the chain over them nor the
  * burn alerts spike; with two replicas the recordings keep the value throughout.
  */
-import type { Config, RulesConfig } from '../config/types.js';
+import type { Config, RulesConfig } from '../config/index.js';
 import { METRICS } from '../exposition/names.js';
 import { budgets } from './alerts.js';
 import type { AlertTest, ExprTest, InputSeries, TestGroup } from './model.js';

@@ -1,6 +1,6 @@
 import type { SnapshotLabels } from '../core/ledger/index.js';
 import type { ClassifyOptions } from '../core/schema/index.js';
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 
 /** The schema catalogue's options from the config. */
 export function classifyOptions(config: Config): ClassifyOptions {

@@ -1,4 +1,4 @@
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
 import { PrometheusClient } from '../prometheus/client.js';
 import { PrometheusSource } from '../prometheus/source.js';

@@ -8,7 +8,7 @@ import { PROMETHEUS_LOOKBACK_SECONDS } from '../core/lookback.js';
 import { DEFAULTS } from '../config/schema.js';
 import { addMatchers } from '../prometheus/selector.js';
 import { HOUR_SECONDS, hourStart } from '../core/time.js';
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { createMetricsRegistry } from '../exposition/registry.js';
 import { ServiceMetrics } from '../exposition/service-metrics.js';
 import { createApp } from '../http/app.js';
@@ -184,7 +184,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     onError: (err) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'HTTP handler failed'),
     auth: createAuthGuard(config.web, (err) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'failed to check credentials')),
   });
-  const listening = await listen(app, config.listen.address, { tls: config.web?.tls });
+  const listening = await listen(app, config.listen, { tls: config.web?.tls });
   logger.info({ url: listening.url, origin: new Date(ledger.options.origin * 1000).toISOString() }, 'listening');
   deps.onListening?.(listening, poller);
   let stopRefreshing = (): void => undefined;

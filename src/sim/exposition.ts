@@ -2,7 +2,7 @@ import { collect, familySpecs } from './catalog.js';
 import { readNode } from './kepler-state.js';
 import type { Scenario } from './scenario.js';
 import { escapeHelp } from '../exposition/text-format.js';
-import { formatValue, renderLabels } from './text-format.js';
+import { formatGoFloat, renderLabels } from './text-format.js';
 import { timelineOf } from './timeline.js';
 
 /** Options of {@link renderExposition}. */
@@ -26,7 +26,7 @@ export function renderExposition(scenario: Scenario, node: string, time: number,
   for (const family of collect(scenario, reading, familySpecs(scenario))) {
     const { name, help, type } = family.spec;
     lines.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} ${type}`);
-    const rendered = family.samples.map((s) => `${name}${renderLabels(s.labels)} ${formatValue(s.value)}`);
+    const rendered = family.samples.map((s) => `${name}${renderLabels(s.labels)} ${formatGoFloat(s.value)}`);
     lines.push(...rendered.sort());
   }
   return lines.join('\n') + '\n';

@@ -7,7 +7,7 @@ import type { Scenario } from './scenario.js';
 import { compileMatchers } from './matchers.js';
 import { collectStored, specsNamed, type StoredSeries } from './stored.js';
 import { escapeLabelValue } from '../exposition/text-format.js';
-import { formatValue } from './text-format.js';
+import { formatGoFloat } from './text-format.js';
 
 /** Options of {@link openMetricsChunks} and {@link writeOpenMetrics}. */
 export interface OpenMetricsOptions {
@@ -81,7 +81,7 @@ export async function* openMetricsChunks(scenario: Scenario, options: OpenMetric
         summary.samples += s.timestamps.length;
       }
       for (let i = 0; i < s.timestamps.length; i++) {
-        chunk += `${prefix}${formatValue(s.values[i]!)} ${timestamp(s.timestamps[i]!)}\n`;
+        chunk += `${prefix}${formatGoFloat(s.values[i]!)} ${timestamp(s.timestamps[i]!)}\n`;
         if (chunk.length >= CHUNK_CHARS) {
           yield chunk;
           chunk = '';

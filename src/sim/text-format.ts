@@ -6,7 +6,7 @@ import type { Labels } from './families.js';
  * the service's own format (`+Inf`, `-Inf`, `NaN`, shortest digits) but with Go's exponent form
  * below 1e-4 and from 1e21 up (`1e-05`, `1e+21`), as Kepler's exposition shows them.
  */
-export function formatValue(value: number): string {
+export function formatGoFloat(value: number): string {
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 1e-4 || (abs >= 1e21 && abs !== Infinity))) {
     return value.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');

@@ -82,6 +82,10 @@ describe('loadConfig defaults', () => {
   ])('reads listen %s', (address, expected) => {
     expect(loadConfig({ file: file(`listen: "${address}"\n`) }).listen).toEqual({ ...expected, address });
   });
+
+  it.each(['9464', 'host:', 'host:99999', '::1:80', 'a:b'])('rejects the listen address %s', (address) => {
+    expect(() => loadConfig({ flags: { listen: address } })).toThrow(ConfigError);
+  });
 });
 
 describe('examples/config.example.yaml', () => {

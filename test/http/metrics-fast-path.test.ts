@@ -75,7 +75,7 @@ async function servePair(d: AppDeps): Promise<{ fast: string; express: string; r
     reached.push(`${req.method ?? ''} ${req.url ?? ''}`);
     express(req, res);
   };
-  const servers: Listening[] = [await listen(createMetricsFastPath(d, fallback), '127.0.0.1:0'), await listen(createExpressApp(d), '127.0.0.1:0')];
+  const servers: Listening[] = [await listen(createMetricsFastPath(d, fallback), { host: '127.0.0.1', port: 0 }), await listen(createExpressApp(d), { host: '127.0.0.1', port: 0 })];
   return { fast: servers[0]!.url, express: servers[1]!.url, reached, close: async () => void (await Promise.all(servers.map((s) => s.close()))) };
 }
 
@@ -261,7 +261,7 @@ describe('the /metrics fast path with other setups', () => {
   it('serves the fast path over HTTPS', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'energy-ledger-fast-path-tls-'));
     const certs = await generateCertificates(dir);
-    const server = await listen(createApp(deps()), '127.0.0.1:0', { tls: { certFile: certs.serverCertFile, keyFile: certs.serverKeyFile } });
+    const server = await listen(createApp(deps()), { host: '127.0.0.1', port: 0 }, { tls: { certFile: certs.serverCertFile, keyFile: certs.serverKeyFile } });
     const agent = new Agent({ connect: { ca: await readFile(certs.caFile) } });
     try {
       const res = await undiciRequest(`${server.url}/metrics`, { dispatcher: agent });

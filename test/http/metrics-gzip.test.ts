@@ -42,8 +42,8 @@ describe('GET /metrics with Accept-Encoding: gzip', () => {
       hours: () => [],
       status: () => ({ version: '1.0.0' }),
     };
-    servers.fast = await listen(createApp(deps), '127.0.0.1:0');
-    servers.express = await listen(createExpressApp(deps), '127.0.0.1:0');
+    servers.fast = await listen(createApp(deps), { host: '127.0.0.1', port: 0 });
+    servers.express = await listen(createExpressApp(deps), { host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
     await Promise.all(Object.values(servers).map((s) => s.close()));

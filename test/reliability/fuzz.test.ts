@@ -10,7 +10,6 @@ import { stringify } from 'yaml';
 import { ConfigError, ENV_VARIABLES, loadConfig } from '../../src/config/index.js';
 import { parseSelector, SelectorError, selectorProblem } from '../../src/core/schema/selector.js';
 import { parseHoursQuery } from '../../src/http/app.js';
-import { ListenError, parseHostPort } from '../../src/http/listen.js';
 import { PrometheusError } from '../../src/prometheus/errors.js';
 import { fastParse } from '../../src/prometheus/fast-parse.js';
 import { parseEnvelope, parseQueryData } from '../../src/prometheus/parse.js';
@@ -150,15 +149,15 @@ describe('other parsers of outside input never crash', () => {
     );
   });
 
-  it('listen addresses: host and port, or ListenError', () => {
+  it('listen addresses: host and port, or ConfigError', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 30 }), fc.stringMatching(/^[[\]a-z0-9.:]{0,20}$/)), (s) => {
         try {
-          const { port } = parseHostPort(s);
+          const { port } = loadConfig({ flags: { listen: s } }).listen;
           expect(port).toBeGreaterThanOrEqual(0);
           expect(port).toBeLessThanOrEqual(65535);
         } catch (error) {
-          expect(error).toBeInstanceOf(ListenError);
+          expect(error).toBeInstanceOf(ConfigError);
         }
       }),
       RUNS,

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.js';
-import type { Config } from '../../src/config/types.js';
+import type { Config } from '../../src/config/index.js';
 import type { Listening } from '../../src/http/listen.js';
 import { createLogger } from '../../src/log.js';
 import type { PrometheusClient } from '../../src/prometheus/client.js';

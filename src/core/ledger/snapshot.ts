@@ -7,7 +7,7 @@ import { type HourWeight, type WeightedEnergy, weightedEnergy } from './weighted
 
 export { publishedDays, publishedPeriods };
 
-/** Label names of the groups, for the snapshot's consumers. */
+/** Label names of namespace and node groups (node groups end with `node`, see `snapshotLabels`). */
 export interface SnapshotLabels {
   readonly namespaceLabels: readonly string[];
   readonly nodeLabels: readonly string[];

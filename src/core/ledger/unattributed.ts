@@ -15,18 +15,13 @@
  */
 import type { GroupEnergy, HourRow, LedgerSnapshot, SeriesSamples } from '../types.js';
 import { groupKeyOf } from '../schema/key-codec.js';
+import type { SnapshotLabels } from './snapshot.js';
 
 /** How node energy that Kepler leaves unattributed is published. */
 export type UnattributedMode = 'off' | 'explicit' | 'proportional';
 
 /** Namespace label value of the unattributed group. */
 export const UNATTRIBUTED_LABEL_VALUE = '__unattributed__';
-
-/** Label names of namespace and node groups (node groups end with `node`, see `snapshotLabels`). */
-export interface AllocationLabels {
-  readonly namespaceLabels: readonly string[];
-  readonly nodeLabels: readonly string[];
-}
 
 /** A value of one group. */
 export interface LabeledValue {
@@ -48,7 +43,7 @@ export function splitByNode(s: SeriesSamples): SeriesSamples {
  */
 export function allocateNodeEnergy(
   mode: Exclude<UnattributedMode, 'off'>,
-  labels: AllocationLabels,
+  labels: SnapshotLabels,
   perNamespaceNode: readonly LabeledValue[],
   perNode: readonly LabeledValue[],
 ): Map<string, LabeledValue> {
@@ -86,7 +81,7 @@ export function allocateNodeEnergy(
 }
 
 /** Labels of the unattributed group of a node: `__unattributed__` for `namespace`, the node's value for shared labels. */
-function unattributedLabels(labels: AllocationLabels, nodeLabels: readonly string[]): string[] {
+function unattributedLabels(labels: SnapshotLabels, nodeLabels: readonly string[]): string[] {
   return labels.namespaceLabels.map((name) => {
     if (name === 'namespace') return UNATTRIBUTED_LABEL_VALUE;
     const i = labels.nodeLabels.indexOf(name);
@@ -148,7 +143,7 @@ export function allocateSnapshot(
 /** Hour rows with the same allocation, from the split ledger's namespace and node rows; sorted by hour then labels. */
 export function allocateHours(
   mode: Exclude<UnattributedMode, 'off'>,
-  labels: AllocationLabels,
+  labels: SnapshotLabels,
   perNamespaceNode: readonly HourRow[],
   perNode: readonly HourRow[],
   fold: (labels: readonly string[]) => readonly string[] = (l) => l,

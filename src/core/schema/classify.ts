@@ -25,8 +25,8 @@ export interface ClassifyOptions {
   readonly zones?: Readonly<Record<string, ZoneTarget>>;
 }
 
-export const DEFAULT_MODES: readonly string[] = ['dynamic', 'idle'];
-export const DEFAULT_SAMPLE_PERIOD_SECONDS = 3;
+const DEFAULT_MODES: readonly string[] = ['dynamic', 'idle'];
+const DEFAULT_SAMPLE_PERIOD_SECONDS = 3;
 
 /** The documented defaults (docs/configuration.md): package + DRAM + GPU, both modes, 3 s, grouped by namespace. */
 export const DEFAULT_CLASSIFY_OPTIONS: ClassifyOptions = {

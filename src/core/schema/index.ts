@@ -10,8 +10,6 @@ export {
 } from './catalogue.js';
 export {
   DEFAULT_CLASSIFY_OPTIONS,
-  DEFAULT_MODES,
-  DEFAULT_SAMPLE_PERIOD_SECONDS,
   classifySeries,
   createClassifier,
   createIgnoreExplainer,
@@ -20,15 +18,12 @@ export {
   type Classifier,
   type IgnoredSeries,
 } from './classify.js';
-export { DEFAULT_ZONES, ZONE_TARGETS, resolveZones, zoneHint, type IgnoreReason, type ZoneTarget } from './zones.js';
+export { DEFAULT_ZONES, resolveZones, zoneHint, type IgnoreReason, type ZoneTarget } from './zones.js';
 export { DETECTION_METRIC_NAMES, detectSchemas, schemaOfMetric, schemasByNode } from './detect.js';
 export { buildSelector, queriesFor, type QuerySpec } from './queries.js';
 export { SelectorError, formatMatcher, parseSelector, quote, selectorProblem, type LabelMatcher } from './selector.js';
 export {
-  NO_RELABEL,
-  anchoredRegex,
   compileNamespaceRelabel,
-  expandReplacement,
   regexProblem,
   type NamespaceRelabelRule,
   type NamespaceRelabeler,

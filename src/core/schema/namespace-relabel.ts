@@ -18,13 +18,13 @@ export interface NamespaceRelabelRule {
 export type NamespaceRelabeler = (namespace: string) => string;
 
 /** The identity relabeler (no rules). */
-export const NO_RELABEL: NamespaceRelabeler = (namespace) => namespace;
+const NO_RELABEL: NamespaceRelabeler = (namespace) => namespace;
 
 /** Distinct namespaces remembered per relabeler before the memo is cleared (bounds memory under churn). */
 const MEMO_LIMIT = 16384;
 
 /** The anchored JavaScript RegExp of a rule's regex; throws a SyntaxError when it is invalid. */
-export function anchoredRegex(regex: string): RegExp {
+function anchoredRegex(regex: string): RegExp {
   // RE2/Go write named groups `(?P<name>…)`; JavaScript writes `(?<name>…)`.
   return new RegExp(`^(?:${regex.replace(/\(\?P</g, '(?<')})$`);
 }
@@ -40,7 +40,7 @@ export function regexProblem(regex: string): string | undefined {
 }
 
 /** Expands `$1`, `${1}`, `$name`, `${name}` and `$$` in `template` from a match (Go `regexp.Expand`). */
-export function expandReplacement(template: string, match: RegExpExecArray): string {
+function expandReplacement(template: string, match: RegExpExecArray): string {
   let out = '';
   for (let i = 0; i < template.length; i++) {
     const c = template[i]!;

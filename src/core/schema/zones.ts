@@ -3,9 +3,6 @@ import type { Component } from '../types.js';
 /** What a Kepler v0.10+ zone counts as: an energy component, or nothing (`ignore`). */
 export type ZoneTarget = Component | 'ignore';
 
-/** Every {@link ZoneTarget}, for validation. */
-export const ZONE_TARGETS: readonly ZoneTarget[] = ['package', 'dram', 'gpu', 'ignore'];
-
 /**
  * The zones every map starts from. RAPL's zones nest: `core` and `uncore` lie inside `package`, and
  * `psys` covers the whole platform, so only `package` and `dram` count and nothing is counted twice.
