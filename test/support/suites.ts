@@ -33,6 +33,7 @@ export const E2E_TESTS: readonly string[] = [
   'test/e2e/restart-counters.test.ts',
   'test/e2e/restore-history.test.ts',
   'test/e2e/restore-prometheus.test.ts',
+  'test/e2e/restore-unattributed.test.ts',
   'test/e2e/shards.test.ts',
   'test/exposition/carbon-unknown-service.test.ts',
   'test/exposition/promtool.test.ts',
