@@ -31,6 +31,7 @@ export const E2E_TESTS: readonly string[] = [
   'test/e2e/poll-failure.test.ts',
   'test/e2e/replicas-rules.test.ts',
   'test/e2e/restart-counters.test.ts',
+  'test/e2e/restore-history-unattributed.test.ts',
   'test/e2e/restore-history.test.ts',
   'test/e2e/restore-prometheus.test.ts',
   'test/e2e/restore-unattributed.test.ts',

@@ -32,6 +32,21 @@ export interface ReplicaPair {
   stop(): Promise<void>;
 }
 
+/** What a two-replica test has started so far. */
+export interface StartedPair {
+  prometheus?: RunningBackend;
+  a?: RunningService;
+  b?: RunningService;
+}
+
+/** Stops the replicas, then Prometheus, and removes the test's folder. */
+export async function stopPair(started: StartedPair, dir: string): Promise<void> {
+  await started.a?.stop();
+  await started.b?.stop();
+  await started.prometheus?.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+
 /**
  * Starts the pair of issue 12's acceptance: both replicas get `config` (YAML keys) besides their backfill;
  * B reads in 10-minute ranges, so its restore takes long enough to be scraped while it runs.
@@ -43,13 +58,8 @@ export async function startReplicaPair(seed: number, config: Readonly<Record<str
   const scenario = generateScenario({ schema: 'v0.10+', seed, start, durationSeconds: 55 * HOUR_SECONDS, nodes: 2, namespaces: 4, podsPerNamespace: 2, churn: 1, scrapeIntervalSeconds: 30 });
   const file = path.join(dir, 'history.om.txt');
   await writeOpenMetrics(scenario, file, { from: start - 1, to: Math.floor(now), metrics: ledgerMetricNames('v0.10+'), match: '{zone=~"package|dram|"}' });
-  const started: { prometheus?: RunningBackend; a?: RunningService; b?: RunningService } = {};
-  const stop = async (): Promise<void> => {
-    await started.a?.stop();
-    await started.b?.stop();
-    await started.prometheus?.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
+  const started: StartedPair = {};
+  const stop = (): Promise<void> => stopPair(started, dir);
   try {
     const prometheus = (started.prometheus = await startPrometheus({ blocksFrom: file }));
     const a = (started.a = await startService({ prometheusUrl: prometheus.url, config: { ...config, backfill: '56h' } }));
