@@ -1,4 +1,5 @@
 import { FirstScrapeBaseline, Ledger } from '../core/ledger/index.js';
+import { splitByNode } from '../core/ledger/unattributed.js';
 import { HOUR_SECONDS } from '../core/time.js';
 import type { SeriesSamples } from '../core/types.js';
 import { readInChunks } from './chunked-read.js';
@@ -14,6 +15,8 @@ export interface HourReaderOptions {
   readonly edgeSeconds: number;
   readonly chunkSeconds: number;
   readonly maxSeriesPowerWatts: number;
+  /** Also book every batch into {@link HourReader.perNode}, namespace groups per node (what `unattributed` allocates). */
+  readonly perNode?: boolean;
   /** Never read beyond this (the wall clock). */
   readonly notAfter?: number;
   /** Told of every chunk read, with the share done (0–1). */
@@ -30,18 +33,22 @@ export interface HourReaderOptions {
  */
 export class HourReader {
   readonly ledger: Ledger;
+  /** With `perNode`: the same hours with namespace groups that end with the node (see `splitByNode`). */
+  readonly perNode: Ledger | undefined;
   private readonly baseline: FirstScrapeBaseline;
   private readEnd: number;
   private readonly end: number;
 
   constructor(private readonly options: HourReaderOptions) {
     const { from, to, edgeSeconds } = options;
-    this.ledger = new Ledger({
+    const ledgerOptions = {
       origin: from,
       windows: [{ label: '1h', seconds: HOUR_SECONDS }],
       retentionSeconds: to - from + edgeSeconds + 2 * HOUR_SECONDS,
       maxSeriesPowerWatts: options.maxSeriesPowerWatts,
-    });
+    };
+    this.ledger = new Ledger(ledgerOptions);
+    this.perNode = options.perNode === true ? new Ledger(ledgerOptions) : undefined;
     this.baseline = new FirstScrapeBaseline(from);
     this.readEnd = from - edgeSeconds;
     this.end = Math.min(to + edgeSeconds, options.notAfter ?? Infinity);
@@ -58,7 +65,9 @@ export class HourReader {
     if (this.done) return this.ledger;
     const first = this.options.from - this.options.edgeSeconds;
     await readInChunks({ read: this.options.read, start: this.readEnd, end: this.end, chunkSeconds, ...(signal !== undefined && { signal }) }, (batch, to) => {
-      this.ledger.ingest(this.baseline.apply(batch));
+      const input = this.baseline.apply(batch);
+      this.ledger.ingest(input);
+      this.perNode?.ingest(input.map(splitByNode));
       this.readEnd = to;
       onChunk?.(batch, (to - first) / (this.end - first));
     });

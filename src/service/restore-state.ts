@@ -8,7 +8,17 @@ import type { SeriesSamples } from '../core/types.js';
  */
 export class RestoreState implements RestoreInput {
   #hours: RestoredHours | undefined;
+  #perNode: RestoredHours | undefined;
   #first: number | undefined;
+  /** The same restore as the split ledger of `unattributed` sees it: its hours per namespace group and node. */
+  readonly perNode: RestoreInput = ((state) => ({
+    get hours() {
+      return state.#hours === undefined ? undefined : state.#perNode;
+    },
+    get firstSampleTime() {
+      return state.#first;
+    },
+  }))(this);
   /** Share of the restore read so far, 0–1 (1 once complete). */
   progress = 0;
 
@@ -36,8 +46,12 @@ export class RestoreState implements RestoreInput {
     if (!(this.#first !== undefined && this.#first <= t)) this.#first = t;
   }
 
-  /** Publishes the restored hours: from now on snapshots include the periods that need them. */
-  finish(hours: RestoredHours): void {
+  /**
+   * Publishes the restored hours (and, with `unattributed`, those of the split ledger, `perNode`): from
+   * now on snapshots include the periods that need them.
+   */
+  finish(hours: RestoredHours, perNode?: RestoredHours): void {
+    this.#perNode = perNode;
     this.#hours = hours;
     this.progress = 1;
   }

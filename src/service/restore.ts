@@ -1,12 +1,19 @@
 import { earliestSampleTime, RestoredHours } from '../core/ledger/index.js';
 import { groupKeyOf } from '../core/schema/key-codec.js';
+import {
+  allocateNodeEnergy,
+  type LabeledValue,
+  publishedHourPerNode,
+  UNATTRIBUTED_LABEL_VALUE,
+  type UnattributedMode,
+} from '../core/ledger/unattributed.js';
 import type { Scope } from '../core/types.js';
 import type { PollErrorReason } from '../exposition/names.js';
 import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
 import { HourReader } from '../read/hour-reader.js';
-import { readPublishedHour, type PublishedHistoryOptions } from '../read/published-history.js';
+import { readPublishedHour, type PublishedHistoryOptions, type PublishedHourRow } from '../read/published-history.js';
 import type { KeplerReader } from '../read/kepler-reader.js';
 import type { RestoreState } from './restore-state.js';
 
@@ -32,6 +39,8 @@ export interface RestoreOptions {
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Where the service's own published hours are read back, for hours whose raw samples are gone; none: raw only. */
   readonly history?: PublishedHistoryOptions;
+  /** With `unattributed` on: the split ledger's hours (namespace groups per node) are restored too (`state.perNode`). */
+  readonly unattributed?: Exclude<UnattributedMode, 'off'>;
 }
 
 /**
@@ -44,7 +53,7 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
   const { state, metrics, logger, from, to } = o;
   const started = o.now();
   if (from >= to) {
-    state.finish(new RestoredHours(to, to));
+    state.finish(new RestoredHours(to, to), o.unattributed === undefined ? undefined : new RestoredHours(to, to));
     metrics.setRestoreProgress(1);
     return;
   }
@@ -57,6 +66,7 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
     edgeSeconds: o.lookbackSeconds,
     chunkSeconds: o.chunkSeconds,
     maxSeriesPowerWatts: o.maxSeriesPowerWatts,
+    ...(o.unattributed !== undefined && { perNode: true }),
     onChunk: (batch, done) => {
       state.noteSamples(batch);
       const t = earliestSampleTime(batch);
@@ -79,15 +89,26 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
     }
   }
   const hours = RestoredHours.fromLedger(reader.ledger, from, to);
+  const perNode = reader.perNode === undefined ? undefined : RestoredHours.fromLedger(reader.perNode, from, to);
   if (o.history !== undefined) {
     const earliest = await fillFromHistory(
-      { history: o.history, hours, firstRaw, logger, onMismatch: () => metrics.countHistoryMismatch(), onError: (reason) => metrics.countRestoreError(reason), sleep: o.sleep, retrySeconds: o.retrySeconds },
+      {
+        history: o.history,
+        hours,
+        ...(perNode !== undefined && o.unattributed !== undefined && { perNode: { hours: perNode, mode: o.unattributed } }),
+        firstRaw,
+        logger,
+        onMismatch: () => metrics.countHistoryMismatch(),
+        onError: (reason) => metrics.countRestoreError(reason),
+        sleep: o.sleep,
+        retrySeconds: o.retrySeconds,
+      },
       signal,
     );
     if (signal.aborted) return;
     if (earliest !== undefined) state.noteTime(earliest);
   }
-  state.finish(hours);
+  state.finish(hours, perNode);
   metrics.setRestoreProgress(1);
   logger.info({ seconds: o.now() - started, namespaces: hours.groups('namespace').length }, 'restore complete');
 }
@@ -97,6 +118,12 @@ export interface HistoryFill {
   readonly history: PublishedHistoryOptions;
   /** The hours restored from raw samples; hours they do not cover whole are filled in place. */
   readonly hours: RestoredHours;
+  /**
+   * With `unattributed` on, the split ledger's restored hours: the history holds the allocated values,
+   * which are compared with the allocation of these and, where taken, booked on a stand-in node (see
+   * `publishedHourPerNode`); the main hours (counters) then take them without `__unattributed__`.
+   */
+  readonly perNode?: { readonly hours: RestoredHours; readonly mode: Exclude<UnattributedMode, 'off'> };
   /** Earliest raw sample read (undefined: none). */
   readonly firstRaw: number | undefined;
   readonly logger: Logger;
@@ -139,7 +166,7 @@ export async function fillFromHistory(o: HistoryFill, signal: AbortSignal): Prom
         if (rows === undefined) return;
         if (firstRaw !== undefined && firstRaw <= hourStart) {
           compared++;
-          const differing = differences(hours, hourStart, rows);
+          const differing = differences(expectedOfHour(o, hourStart), rows);
           if (differing.length > 0) {
             mismatched++;
             o.onMismatch();
@@ -147,9 +174,7 @@ export async function fillFromHistory(o: HistoryFill, signal: AbortSignal): Prom
           }
           return;
         }
-        // A scope the history holds nothing of (not scraped, or filtered by relabeling) keeps what the raw samples gave.
-        for (const scope of new Set(rows.map((r) => r.scope))) for (const g of hours.groups(scope)) hours.set(scope, g.labels, hourStart, 0);
-        for (const r of rows) hours.set(r.scope, r.labels, hourStart, r.microJoules);
+        takeHour(o, hourStart, rows);
         taken++;
         o.onTaken?.(hourStart);
         if (earliest === undefined || hourStart < earliest) earliest = hourStart;
@@ -173,22 +198,47 @@ export async function fillFromHistory(o: HistoryFill, signal: AbortSignal): Prom
   return earliest;
 }
 
-/** Groups whose published energy of the hour differs from the restored one by more than 1 µJ (in the scopes the history holds). */
-function differences(hours: RestoredHours, hourStart: number, rows: readonly { scope: Scope; labels: readonly string[]; microJoules: number }[]): string[] {
-  const out: string[] = [];
-  const published = new Map<string, { scope: Scope; key: string; labels: readonly string[]; microJoules: number }>();
-  for (const r of rows) {
-    const key = groupKeyOf(r.labels);
-    published.set(`${r.scope}\u0000${key}`, { scope: r.scope, key, labels: r.labels, microJoules: r.microJoules });
-  }
-  for (const scope of new Set(rows.map((r) => r.scope))) {
-    for (const g of hours.groups(scope)) {
-      const key = `${scope}\u0000${g.key}`;
-      if (!published.has(key)) published.set(key, { scope, key: g.key, labels: g.labels, microJoules: 0 });
+/** Books the published rows of one hour into the restored hours, in place of what the raw samples gave. */
+function takeHour(o: HistoryFill, hourStart: number, rows: readonly PublishedHourRow[]): void {
+  const { hours, perNode } = o;
+  const nsIndex = o.history.namespaceLabels.indexOf('namespace');
+  const allocated = (r: PublishedHourRow) => perNode !== undefined && r.scope === 'namespace' && r.labels[nsIndex] === UNATTRIBUTED_LABEL_VALUE;
+  // A scope the history holds nothing of (not scraped, or filtered by relabeling) keeps what the raw samples gave.
+  const scopes = new Set(rows.map((r) => r.scope));
+  for (const scope of scopes) for (const g of hours.groups(scope)) hours.set(scope, g.labels, hourStart, 0);
+  for (const r of rows) if (!allocated(r)) hours.set(r.scope, r.labels, hourStart, r.microJoules);
+  if (perNode === undefined || !scopes.has('namespace')) return;
+  for (const scope of ['namespace', 'node'] as const) for (const g of perNode.hours.groups(scope)) perNode.hours.set(scope, g.labels, hourStart, 0);
+  const namespaces = rows.filter((r) => r.scope === 'namespace').map((r) => ({ labels: r.labels, value: r.microJoules }));
+  const split = publishedHourPerNode(o.history, namespaces);
+  for (const v of split.perNamespaceNode) perNode.hours.set('namespace', v.labels, hourStart, v.value);
+  for (const v of split.perNode) perNode.hours.set('node', v.labels, hourStart, v.value);
+}
+
+/** What the service published for one hour, by scope and group key, µJ: the restored hours, allocated with `unattributed` on. */
+function expectedOfHour(o: HistoryFill, hourStart: number): (scope: Scope) => Map<string, LabeledValue> {
+  const values = (table: RestoredHours, scope: Scope): LabeledValue[] =>
+    table.groups(scope).map((g) => ({ labels: g.labels, value: table.hourMicroJoules(scope, g.key, hourStart) }));
+  return (scope) => {
+    const { perNode } = o;
+    if (scope === 'namespace' && perNode !== undefined) {
+      return allocateNodeEnergy(perNode.mode, o.history, values(perNode.hours, 'namespace'), values(perNode.hours, 'node'));
     }
-  }
-  for (const p of published.values()) {
-    if (Math.abs(hours.hourMicroJoules(p.scope, p.key, hourStart) - p.microJoules) > 1) out.push(`${p.scope} ${p.labels.join(',')}`);
+    return new Map(values(o.hours, scope).map((v) => [groupKeyOf(v.labels), v]));
+  };
+}
+
+/** Groups whose published energy of the hour differs from the expected one by more than 1 µJ (in the scopes the history holds). */
+function differences(expected: (scope: Scope) => ReadonlyMap<string, LabeledValue>, rows: readonly PublishedHourRow[]): string[] {
+  const out: string[] = [];
+  const published = new Map<string, { scope: Scope; labels: readonly string[]; microJoules: number }>();
+  for (const r of rows) published.set(`${r.scope}\u0000${groupKeyOf(r.labels)}`, r);
+  for (const scope of new Set(rows.map((r) => r.scope))) {
+    const want = expected(scope);
+    for (const [key, v] of want) if (!published.has(`${scope}\u0000${key}`)) published.set(`${scope}\u0000${key}`, { scope, labels: v.labels, microJoules: 0 });
+    for (const p of published.values()) {
+      if (p.scope === scope && Math.abs((want.get(groupKeyOf(p.labels))?.value ?? 0) - p.microJoules) > 1) out.push(`${p.scope} ${p.labels.join(',')}`);
+    }
   }
   return out;
 }

@@ -90,7 +90,13 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     }
   };
   const weights = configuredWeights(config, intensity);
-  const split = unattributed === 'off' ? undefined : new SplitLedger(ledgerOptions, new Ledger({ ...ledgerOptions, maxNamespaces: undefined }), splitLabelsOf(labels), weights);
+  // The hours before the origin, back to the start of the oldest published period, read once ready
+  // (with `unattributed` on, the split ledger's hours too: its periods are what is allocated).
+  const restore = new RestoreState();
+  const split =
+    unattributed === 'off'
+      ? undefined
+      : new SplitLedger(ledgerOptions, new Ledger({ ...ledgerOptions, maxNamespaces: undefined }), splitLabelsOf(labels), weights, restore.perNode);
   const ledger = split ?? new Ledger(ledgerOptions);
   const view = split === undefined || unattributed === 'off' ? undefined : unattributedView(unattributed, split, labels);
   // With `--shard i/N` only this shard's nodes are read, and every exposed series carries shard="i".
@@ -106,12 +112,8 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     origin: ledger.options.origin,
     namespaceIndex: labels.namespaceLabels.indexOf('namespace'),
   });
-  // The hours before the origin, back to the start of the oldest published period, read once ready.
-  // With `unattributed` on, the split ledger publishes its own snapshot: periods count from the origin.
-  const restore = unattributed === 'off' ? new RestoreState() : undefined;
   let restoring: Promise<void> | undefined;
   const startRestore = (): void => {
-    if (restore === undefined) return;
     const restoreReader = new KeplerReader({ source: deps.source, schema: config.kepler.schema, classify: classifyOptions(config) });
     restoreReader.useSchemas(reader.activeSchemas);
     restoring = restoreHours(
@@ -128,6 +130,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
         now,
         retrySeconds: config.intervalSeconds,
         sleep: abortableSleep,
+        ...(unattributed !== 'off' && { unattributed }),
         // Hours whose raw samples Prometheus no longer holds: the service's own published hours.
         ...(deps.prometheus !== undefined && {
           history: { prometheus: deps.prometheus, serviceSelector: historySelector, ...labels },
@@ -137,7 +140,7 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     ).then(() => poller.refresh());
   };
   const poller = new Poller({
-    ...(restore !== undefined && { restore }),
+    restore,
     onReady: startRestore,
     reader,
     ledger,
@@ -152,7 +155,17 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
     // A series with a sample this close before the origin is not new.
     lookbackSeconds: PROMETHEUS_LOOKBACK_SECONDS,
     chunkSeconds: config.prometheus.maxRangeSeconds,
-    ledgerChanges: hours,
+    // The split snapshot is brought up to the restore whenever the main one is published: both see the same.
+    ledgerChanges:
+      split === undefined
+        ? hours
+        : {
+            changing: () => hours.changing(),
+            published: () => {
+              split.syncRestore();
+              hours.published();
+            },
+          },
   });
   const published = () => (view === undefined ? poller.snapshot : view.snapshot(poller.snapshot));
   const registry = createMetricsRegistry({

@@ -1,4 +1,4 @@
-import { buildSnapshot, type HourWeight, Ledger, type IngestResult, type LedgerOptions, type SnapshotLabels } from './index.js';
+import { buildSnapshot, type HourWeight, Ledger, type IngestResult, type LedgerOptions, type RestoredHours, type RestoreInput, type SnapshotLabels } from './index.js';
 import { splitByNode } from './unattributed.js';
 import type { LedgerSnapshot, SeriesSamples } from '../types.js';
 
@@ -8,7 +8,9 @@ import type { LedgerSnapshot, SeriesSamples } from '../types.js';
  * `unattributed` is on; it roughly doubles the ledger's memory and ingest time.
  */
 export class SplitLedger extends Ledger {
-  #splitSnapshot: LedgerSnapshot;
+  #splitSnapshot!: LedgerSnapshot;
+  /** What the restore held when the split snapshot was built. */
+  #builtWith: { hours: RestoredHours | undefined; first: number | undefined } | undefined;
 
   constructor(
     options: LedgerOptions,
@@ -16,9 +18,26 @@ export class SplitLedger extends Ledger {
     private readonly splitLabels: SnapshotLabels,
     /** Hour weights (carbon, cost) of the published snapshots, so they are allocated too. */
     private readonly weights: readonly HourWeight[] = [],
+    /** The restored hours of `split` (see `RestoreState.perNode`): its periods include them, like the main ledger's. */
+    private readonly restore?: RestoreInput,
   ) {
     super(options);
-    this.#splitSnapshot = buildSnapshot(split, splitLabels, weights);
+    this.#build();
+  }
+
+  /**
+   * Builds the split snapshot again if the restore has changed since it was built. Call it between
+   * batches, when the snapshot of this ledger is published, so that both see the same restore.
+   */
+  syncRestore(): void {
+    const r = this.restore;
+    const built = this.#builtWith;
+    if (r !== undefined && (built === undefined || r.hours !== built.hours || r.firstSampleTime !== built.first)) this.#build();
+  }
+
+  #build(): void {
+    this.#builtWith = this.restore === undefined ? undefined : { hours: this.restore.hours, first: this.restore.firstSampleTime };
+    this.#splitSnapshot = buildSnapshot(this.split, this.splitLabels, this.weights, this.restore);
   }
 
   /**
@@ -33,7 +52,7 @@ export class SplitLedger extends Ledger {
     const list = [...batch];
     const result = yield* super.ingestSteps(list, seriesPerStep);
     yield* this.split.ingestSteps(list.map(splitByNode), seriesPerStep);
-    this.#splitSnapshot = buildSnapshot(this.split, this.splitLabels, this.weights);
+    this.#build();
     return result;
   }
 }

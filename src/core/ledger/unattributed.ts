@@ -170,3 +170,26 @@ export function allocateHours(
   }
   return rows;
 }
+
+/**
+ * The split ledger's values of an hour known only as published (the restore's history path): the
+ * allocated namespace values, incl. `__unattributed__`, not per node. Each is booked on a stand-in node
+ * (`node=""`) whose energy is the sum of its namespaces; in either mode such a node passes its
+ * namespaces through unchanged (proportional factor 1, explicit remainder 0), so every span that
+ * contains the hour gets the published values of that hour. Published node energy stays on the nodes.
+ */
+export function publishedHourPerNode(
+  labels: SnapshotLabels,
+  published: readonly LabeledValue[],
+): { perNamespaceNode: LabeledValue[]; perNode: LabeledValue[] } {
+  const standIn = new Map<string, LabeledValue>();
+  const perNamespaceNode: LabeledValue[] = [];
+  for (const r of published) {
+    perNamespaceNode.push({ labels: [...r.labels, ''], value: r.value });
+    // A node label that is also a namespace label keeps the namespace's value (as `allocateNodeEnergy` reads it).
+    const node = labels.nodeLabels.map((name) => (name === 'node' ? '' : (r.labels[labels.namespaceLabels.indexOf(name)] ?? '')));
+    const key = groupKeyOf(node);
+    standIn.set(key, { labels: node, value: (standIn.get(key)?.value ?? 0) + r.value });
+  }
+  return { perNamespaceNode, perNode: [...standIn.values()] };
+}
