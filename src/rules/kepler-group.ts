@@ -104,7 +104,7 @@ function componentExpr(config: Config, inputs: readonly KeplerInput[]): string {
 }
 
 /** The inputs grouped by (schema, component), in order of first appearance: one recording each. */
-export function keplerComponents(config: Config): KeplerInput[][] {
+function keplerComponents(config: Config): KeplerInput[][] {
   const groups = new Map<string, KeplerInput[]>();
   for (const input of keplerInputs(config)) {
     const key = `${input.schema} ${input.component}`;
