@@ -3,11 +3,13 @@
  * 5,000 namespaces, against a plain node:http server returning the same bytes from memory; the express
  * app alone (without the `/metrics` fast path) is measured in the same run for the note. The servers
  * run in a child process (`scrape-server.ts`) so the load generator does not share their event loop.
+ * First, the registry's own CPU per scrape in process (`scrape-render.ts`), which other load barely moves.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { scrapeRenderRows } from './scrape-render.js';
 import type { BenchModule, BenchOptions, BenchRow } from './types.js';
 
 /** What the child reports once it listens. */
@@ -72,7 +74,7 @@ export async function startScrapeServers(namespaces: number): Promise<Servers & 
 async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const seconds = opts.full ? 10 : 3;
   const connections = 10;
-  const rows: BenchRow[] = [];
+  const rows: BenchRow[] = [...(await scrapeRenderRows(opts.full ? 100_000 : 20_000))];
   for (const namespaces of [100, 1_000, 5_000]) {
     const servers = await startScrapeServers(namespaces);
     try {

@@ -1,6 +1,9 @@
 /**
  * The service's own instrumentation (poll health, Kepler schema, build info), held in prom-client
  * metrics that are registered in a registry of the caller's choosing, never the global one.
+ * This class is the only writer of those metrics (they are private, without `collect` callbacks): every
+ * method that may change one moves {@link ServiceMetrics.revision}, which tells `/metrics` to render them
+ * again (`render-cache.ts`).
  */
 import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client';
 import type { KeplerSchemaInfo } from './health.js';
@@ -14,6 +17,7 @@ export class ServiceMetrics {
   #keplerSchemas: readonly KeplerSchemaInfo[] = [];
   #backfillComplete = false;
   #unknownZones: readonly string[] = [];
+  #revision = 0;
 
   readonly #upGauge = new Gauge({ name: METRICS.up.name, help: METRICS.up.help, registers: [] });
   readonly #lastSuccessGauge = new Gauge({
@@ -108,6 +112,11 @@ export class ServiceMetrics {
     this.setSeriesIgnored({}, []);
   }
 
+  /** Moves each time one of the metrics may have changed; equal revisions render identically. */
+  get revision(): number {
+    return this.#revision;
+  }
+
   /** Zones seen that `kepler.zones` does not map (for the status page). */
   get unknownZones(): readonly string[] {
     return this.#unknownZones;
@@ -115,6 +124,7 @@ export class ServiceMetrics {
 
   /** Sets the series of the latest read left out on purpose, by reason, and the unknown zones seen. */
   setSeriesIgnored(counts: Readonly<Partial<Record<IgnoreReason, number>>>, unknownZones: readonly string[]): void {
+    this.#revision += 1;
     for (const reason of IGNORE_REASONS) this.#seriesIgnored.set({ [LABEL_REASON]: reason }, counts[reason] ?? 0);
     this.#unknownZones = [...unknownZones];
   }
@@ -163,6 +173,7 @@ export class ServiceMetrics {
 
   /** Records a successful poll that finished at `atUnixSeconds` and took `durationSeconds`. */
   pollSucceeded(atUnixSeconds: number, durationSeconds: number): void {
+    this.#revision += 1;
     this.#up = 1;
     this.#lastPollSuccess = atUnixSeconds;
     this.#upGauge.set(1);
@@ -172,6 +183,7 @@ export class ServiceMetrics {
 
   /** Records a failed poll; the last good ledger stays published. */
   pollFailed(reason: PollErrorReason, durationSeconds: number): void {
+    this.#revision += 1;
     this.#up = 0;
     this.#upGauge.set(0);
     this.countPollError(reason);
@@ -180,6 +192,7 @@ export class ServiceMetrics {
 
   /** Replaces the detected Kepler schemas (one `energy_ledger_kepler_info` series each). */
   setKeplerInfo(list: readonly KeplerSchemaInfo[]): void {
+    this.#revision += 1;
     this.#keplerSchemas = [...list];
     this.#keplerInfo.reset();
     for (const { schema, version } of list) this.#keplerInfo.set({ [LABEL_SCHEMA]: schema, [LABEL_VERSION]: version }, 1);
@@ -187,12 +200,14 @@ export class ServiceMetrics {
 
   /** Marks the start-up backfill as complete (or not, e.g. after a restart of the backfill). */
   setBackfillComplete(done: boolean): void {
+    this.#revision += 1;
     this.#backfillComplete = done;
     this.#backfillGauge.set(done ? 1 : 0);
   }
 
   /** Sets how many tracked series book into `namespace="__other__"` (beyond `max_namespaces`). */
   setNamespaceOverflowSeries(count: number): void {
+    this.#revision += 1;
     this.#overflowGauge.set(count);
   }
 
@@ -202,6 +217,7 @@ export class ServiceMetrics {
    */
   setMetricsSize(series: number, bytes: number): void {
     if (series === this.#metricsSize.series && bytes === this.#metricsSize.bytes) return;
+    this.#revision += 1;
     this.#metricsSize = { series, bytes };
     this.#metricsSeries.set(series);
     this.#metricsBytes.set(bytes);
@@ -214,40 +230,48 @@ export class ServiceMetrics {
 
   /** Counts samples returned by a read (`read`) and those of them that only a wide re-read found (`late`). */
   countSamplesRead(read: number, late: number): void {
+    this.#revision += 1;
     this.#samplesRead.inc(read);
     this.#samplesLate.inc(late);
   }
 
   /** Sets the regular re-read window, seconds. */
   setRereadWindow(seconds: number): void {
+    this.#revision += 1;
     this.#rereadWindow.set(seconds);
   }
 
   observePollDuration(seconds: number): void {
+    this.#revision += 1;
     if (Number.isFinite(seconds) && seconds >= 0) this.#duration.observe(seconds);
   }
 
   countPollError(reason: PollErrorReason): void {
+    this.#revision += 1;
     this.#errors.inc({ [LABEL_REASON]: reason });
   }
 
   /** Sets the share of the start-up restore read so far (0–1). */
   setRestoreProgress(ratio: number): void {
+    this.#revision += 1;
     this.#restoreProgress.set(ratio);
   }
 
   /** Counts a restored hour whose published history differs from its raw samples. */
   countHistoryMismatch(): void {
+    this.#revision += 1;
     this.#historyMismatches.inc();
   }
 
   /** Counts a failed read of the start-up restore (it is retried). */
   countRestoreError(reason: PollErrorReason): void {
+    this.#revision += 1;
     this.#restoreErrors.inc({ [LABEL_REASON]: reason });
   }
 
   /** Counts a failed read of the grid carbon intensity (the poll itself is unaffected). */
   countCarbonIntensityError(reason: PollErrorReason): void {
+    this.#revision += 1;
     this.#carbonIntensityErrors.inc({ [LABEL_REASON]: reason });
   }
 }

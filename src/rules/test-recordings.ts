@@ -1,7 +1,7 @@
 /** promtool tests of every recording rule: constant power in, exact watts and watt-hours out. */
 import type { Config, RulesConfig } from '../config/index.js';
 import { METRICS } from '../exposition/names.js';
-import { compileNamespaceRelabel } from '../core/schema/index.js';
+import { compileNamespaceRelabel, resolveZones } from '../core/schema/index.js';
 import { keplerInputs, type KeplerInput } from './kepler-group.js';
 import type { ExprTest, InputSeries, TestGroup } from './model.js';
 import { KEPLER_RECORDS as K, LABEL_COMPONENT, LABEL_KEPLER_SCHEMA, SERVICE_RECORDS as R } from './names.js';
@@ -145,7 +145,8 @@ function keplerSeries(config: Config, input: KeplerInput, namespace: string, ste
   const [p1, p2] = POD_WATTS[input.component] ?? [1, 1];
   const inputs = [p1, p2].map((watts, i) => {
     const identity = Object.fromEntries(input.spec.identity.map((slot) => [slot[0] as string, `${slot[0]}-${i + 1}`]));
-    const zone = input.matchers.find((m) => m.startsWith('zone='))?.slice('zone="'.length, -1);
+    // With several zones per component, the two pods take the first and the last: both must count.
+    const zone = input.zones[i === 0 ? 0 : input.zones.length - 1];
     const labels: Labels = {
       ...target,
       ...identity,
@@ -178,24 +179,28 @@ function keplerRawTests(config: Config, rules: RulesConfig): TestGroup {
   // The recordings publish namespaces after `namespace_relabel`, like the service.
   const relabel = compileNamespaceRelabel(config.namespaceRelabel ?? []);
   const inputs: InputSeries[] = [];
-  const components: Sample[] = [];
+  // One sample per (schema, component): a CPU zone mapped to `gpu` adds to the GPU metric's power.
+  const components = new Map<string, Sample>();
   const power = new Map<string, number>();
   for (const input of keplerInputs(config)) {
     const raw = namespaceOf(input.schema);
     const made = keplerSeries(config, input, raw, n, I);
     const namespace = relabel(raw);
     inputs.push(...made.inputs);
-    components.push({ labels: { ...extras, namespace, [LABEL_COMPONENT]: input.component, [LABEL_KEPLER_SCHEMA]: input.schema }, value: made.watts });
+    const key = `${input.schema} ${input.component}`;
+    const labels = { ...extras, namespace, [LABEL_COMPONENT]: input.component, [LABEL_KEPLER_SCHEMA]: input.schema };
+    components.set(key, { labels, value: (components.get(key)?.value ?? 0) + made.watts });
     power.set(namespace, (power.get(namespace) ?? 0) + made.watts);
   }
   const cpu = keplerInputs(config).find((i) => i.spec.zones !== undefined);
-  if (cpu !== undefined) {
-    // Zones overlap (core ⊂ package): a zone outside the scope must not count.
-    const labels = { ...keplerTarget(config), [cpu.schemaSpec.namespaceLabel]: namespaceOf(cpu.schema), pod_id: 'pod_id-1', zone: 'core' };
+  const outOfScope = Object.entries(resolveZones(config.kepler.zones)).find(([, t]) => t === 'ignore' || !config.kepler.components.includes(t))?.[0];
+  if (cpu !== undefined && outOfScope !== undefined) {
+    // Zones overlap (by default core ⊂ package): a zone outside the scope must not count.
+    const labels = { ...keplerTarget(config), [cpu.schemaSpec.namespaceLabel]: namespaceOf(cpu.schema), pod_id: 'pod_id-1', zone: outOfScope };
     inputs.push({ series: seriesText(cpu.spec.name, labels), values: counter(100, I, n) });
   }
   const tests: ExprTest[] = [
-    exprTest(K.componentPower, RAW_AT, components),
+    exprTest(K.componentPower, RAW_AT, [...components.values()]),
     exprTest(K.namespacePower, RAW_AT, [...power].map(([namespace, w]) => ({ labels: { ...extras, namespace }, value: w }))),
     exprTest(K.clusterPower, RAW_AT, [{ labels: extras, value: [...power.values()].reduce((s, w) => s + w, 0) }]),
   ];

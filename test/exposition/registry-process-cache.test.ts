@@ -47,4 +47,21 @@ describe('createMetricsRegistry process metrics reuse', () => {
     await fresh.metrics();
     expect(renders).toHaveBeenCalledTimes(3); // service once, process twice
   });
+
+  it('serves process metrics read by their collect callbacks afresh once the max age has passed', async () => {
+    let clock = 0;
+    const snapshot = snapshotOf([]);
+    const metrics = createMetricsRegistry({ snapshot: () => snapshot, version: '1', now: () => clock });
+    const cpuSeconds = async (): Promise<number> => {
+      const line = (await metrics.metrics()).split('\n').find((l) => l.startsWith('process_cpu_seconds_total '));
+      return Number(line?.split(' ')[1]);
+    };
+    const first = await cpuSeconds();
+    const busyUntil = performance.now() + 30;
+    while (performance.now() < busyUntil); // 30 ms of CPU
+    clock = 999;
+    expect(await cpuSeconds()).toBe(first);
+    clock = 1000;
+    expect(await cpuSeconds()).toBeGreaterThan(first);
+  });
 });

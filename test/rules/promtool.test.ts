@@ -147,15 +147,48 @@ describe('rules generated from other configurations', () => {
         ].join('\n'),
       },
     });
-    const files = generateRuleFiles(config);
-    const dir = await mkdtemp(path.join(tmpdir(), 'energy-ledger-rules-other-'));
-    temps.push(dir);
-    await writeFile(path.join(dir, RULE_FILES.rules), files.rules);
-    await writeFile(path.join(dir, RULE_FILES.tests), files.tests);
-    const check = await promtool(['check', 'rules', '--lint=all', '--lint-fatal', RULE_FILES.rules], dir);
-    expect(check.code, check.output).toBe(0);
-    const run = await promtool(['test', 'rules', RULE_FILES.tests], dir);
-    expect(run.output).toContain('SUCCESS');
-    expect(run.code).toBe(0);
+    await expectPromtoolPasses(generateRuleFiles(config));
+  });
+
+  it('read the zones configured in kepler.zones, not the defaults, in the Kepler recordings (promtool check and tests)', async () => {
+    const files = generateRuleFiles(
+      loadConfig({
+        file: {
+          name: 'zones.yaml',
+          text: 'kepler: { schema: v0.10+, components: [package, dram], zones: { cpu_power: package, package-0: package, package: ignore, psys: dram, core: package } }\nrules: { kepler_group: true }\n',
+        },
+      }),
+    );
+    const cpuSelectors = [...files.rules.matchAll(/kepler_pod_cpu_joules_total\{([^}]*)\}/g)].map((m) => m[1]);
+    expect(cpuSelectors).toEqual(['zone=~"dram|psys"', 'zone=~"core|cpu_power|package-0"']);
+    expect(files.rules).not.toContain('zone="package"');
+    // The generated tests put a component's two pods in its first and last zone, and a series in an ignored zone.
+    expect(files.tests).toContain('zone="package-0"');
+    expect(files.tests).toContain('zone="package"');
+    await expectPromtoolPasses(files);
+  });
+
+  it('add a CPU zone mapped to gpu to the GPU metric in one recording (promtool check and tests)', async () => {
+    const files = generateRuleFiles(
+      loadConfig({ file: { name: 'gpu-zone.yaml', text: 'kepler: { schema: v0.10+, zones: { uncore: gpu } }\nrules: { kepler_group: true }\n' } }),
+    );
+    const { groups } = parse(files.rules) as { groups: { rules: { expr: string; labels?: Record<string, string> }[] }[] };
+    const gpu = groups.flatMap((g) => g.rules).filter((r) => r.labels?.['component'] === 'gpu');
+    expect(gpu).toHaveLength(1);
+    expect(gpu[0]!.expr).toMatch(/kepler_pod_cpu_joules_total\{zone="uncore"\}.* or .*kepler_pod_gpu_joules_total/);
+    await expectPromtoolPasses(files);
   });
 });
+
+/** Writes generated rule and test files to a temporary directory and runs promtool's lint and tests on them. */
+async function expectPromtoolPasses(files: { readonly rules: string; readonly tests: string }): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'energy-ledger-rules-other-'));
+  temps.push(dir);
+  await writeFile(path.join(dir, RULE_FILES.rules), files.rules);
+  await writeFile(path.join(dir, RULE_FILES.tests), files.tests);
+  const check = await promtool(['check', 'rules', '--lint=all', '--lint-fatal', RULE_FILES.rules], dir);
+  expect(check.code, check.output).toBe(0);
+  const run = await promtool(['test', 'rules', RULE_FILES.tests], dir);
+  expect(run.output).toContain('SUCCESS');
+  expect(run.code).toBe(0);
+}

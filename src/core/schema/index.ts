@@ -21,7 +21,7 @@ export {
 export { DEFAULT_ZONES, resolveZones, zoneHint, type IgnoreReason, type ZoneTarget } from './zones.js';
 export { DETECTION_METRIC_NAMES, detectSchemas, schemaOfMetric, schemasByNode } from './detect.js';
 export { buildSelector, queriesFor, type QuerySpec } from './queries.js';
-export { SelectorError, formatMatcher, parseSelector, quote, selectorProblem, type LabelMatcher } from './selector.js';
+export { SelectorError, escapeRegex, formatMatcher, parseSelector, quote, selectorProblem, type LabelMatcher } from './selector.js';
 export {
   compileNamespaceRelabel,
   regexProblem,

@@ -1,7 +1,7 @@
 import type { SchemaId, Scope } from '../types.js';
 import { schemaSpec, type MetricSpec } from './catalogue.js';
 import type { ClassifyOptions } from './classify.js';
-import { formatMatcher, parseSelector, quote } from './selector.js';
+import { escapeRegex, formatMatcher, parseSelector, quote } from './selector.js';
 import { resolveZones } from './zones.js';
 
 /** One metric to fetch for a schema: `metric{matchers}`. */
@@ -17,9 +17,6 @@ export interface QuerySpec {
    */
   readonly powerFor?: string;
 }
-
-const REGEX_META = /[\\^$.|?*+()[\]{}]/g;
-const escapeRegex = (v: string): string => v.replace(REGEX_META, '\\$&');
 
 /** `label!="a"` for one value, `label!~"a|b"` for several (values regex-escaped). */
 function noneOf(label: string, values: readonly string[]): string {

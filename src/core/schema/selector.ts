@@ -133,3 +133,8 @@ export function formatMatcher(m: LabelMatcher): string {
 export function quote(value: string): string {
   return JSON.stringify(value);
 }
+
+const REGEX_META = /[\\^$.|?*+()[\]{}]/g;
+
+/** `value` as an RE2 regex that matches exactly it (for `=~` alternatives). */
+export const escapeRegex = (value: string): string => value.replace(REGEX_META, '\\$&');
