@@ -1,4 +1,4 @@
-import { earliestSampleTime, type RestoredHours, type RestoreInput } from '../core/ledger/index.js';
+import { CounterBases, earliestSampleTime, NO_PUBLISHED_COUNTERS, type PublishedCounters, type RestoredHours, type RestoreInput } from '../core/ledger/index.js';
 import type { SeriesSamples } from '../core/types.js';
 
 /**
@@ -9,6 +9,8 @@ import type { SeriesSamples } from '../core/types.js';
 export class RestoreState implements RestoreInput {
   #hours: RestoredHours | undefined;
   #first: number | undefined;
+  /** The counters' bases: started with the published scrape when the restore completes. */
+  readonly counters = new CounterBases();
   /** Share of the restore read so far, 0–1 (1 once complete). */
   progress = 0;
 
@@ -36,8 +38,9 @@ export class RestoreState implements RestoreInput {
     if (!(this.#first !== undefined && this.#first <= t)) this.#first = t;
   }
 
-  /** Publishes the restored hours: from now on snapshots include the periods that need them. */
-  finish(hours: RestoredHours): void {
+  /** Publishes the restored hours and the counters' bases: from now on snapshots include the periods and counters that need them. */
+  finish(hours: RestoredHours, counters: PublishedCounters = NO_PUBLISHED_COUNTERS): void {
+    this.counters.start(counters);
     this.#hours = hours;
     this.progress = 1;
   }

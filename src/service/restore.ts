@@ -1,4 +1,4 @@
-import { earliestSampleTime, RestoredHours } from '../core/ledger/index.js';
+import { earliestSampleTime, type LedgerCalendar, NO_PUBLISHED_COUNTERS, type PublishedCounters, RestoredHours } from '../core/ledger/index.js';
 import { groupKeyOf } from '../core/schema/key-codec.js';
 import type { Scope } from '../core/types.js';
 import type { PollErrorReason } from '../exposition/names.js';
@@ -6,6 +6,7 @@ import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
 import { HourReader } from './hour-reader.js';
+import { readPublishedCounters } from './published-counters.js';
 import { readPublishedHour, type PublishedHistoryOptions } from './published-history.js';
 import type { KeplerReader } from './kepler-reader.js';
 import type { RestoreState } from './restore-state.js';
@@ -32,6 +33,8 @@ export interface RestoreOptions {
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Where the service's own published hours are read back, for hours whose raw samples are gone; none: raw only. */
   readonly history?: PublishedHistoryOptions;
+  /** Local months of the counters' bases, read back from `history` (none: no calendar, or no history: every base is 0). */
+  readonly calendar?: LedgerCalendar;
 }
 
 /**
@@ -44,7 +47,9 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
   const { state, metrics, logger, from, to } = o;
   const started = o.now();
   if (from >= to) {
-    state.finish(new RestoredHours(to, to));
+    const counters = await readCounters(o, signal);
+    if (counters === undefined) return;
+    state.finish(new RestoredHours(to, to), counters);
     metrics.setRestoreProgress(1);
     return;
   }
@@ -87,9 +92,34 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
     if (signal.aborted) return;
     if (earliest !== undefined) state.noteTime(earliest);
   }
-  state.finish(hours);
+  const counters = await readCounters(o, signal);
+  if (counters === undefined) return;
+  state.finish(hours, counters);
   metrics.setRestoreProgress(1);
   logger.info({ seconds: o.now() - started, namespaces: hours.groups('namespace').length }, 'restore complete');
+}
+
+/**
+ * The newest published scrape of the counters (their bases), read like the restore's other reads: a failed
+ * read is counted and retried. Undefined when `signal` aborts first.
+ */
+async function readCounters(o: RestoreOptions, signal: AbortSignal): Promise<PublishedCounters | undefined> {
+  const { history, calendar } = o;
+  if (history === undefined || calendar === undefined) return NO_PUBLISHED_COUNTERS;
+  while (!signal.aborted) {
+    try {
+      const counters = await readPublishedCounters(history, calendar, o.now(), signal);
+      o.logger.info({ month_groups: counters.groups.length }, 'counter bases read from the published counters');
+      return counters;
+    } catch (error) {
+      if (signal.aborted) break;
+      const reason = error instanceof PrometheusError ? error.reason : 'bad_response';
+      o.metrics.countRestoreError(reason);
+      o.logger.warn({ reason, err: error instanceof Error ? error.message : String(error) }, 'reading the published counters failed; retrying');
+      await o.sleep(o.retrySeconds * 1000, signal);
+    }
+  }
+  return undefined;
 }
 
 /** What {@link fillFromHistory} fills and how it reports. */
