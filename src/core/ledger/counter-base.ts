@@ -99,7 +99,8 @@ export class CounterBases {
     for (const g of published.groups) {
       this.#scopes[g.scope].groups.set(groupKeyOf(g.labels), {
         labels: g.labels,
-        base: g.counterJoules - g.monthToDateJoules,
+        // Whole µJ, as every month total is booked: the text format's rounding of the two values cancels.
+        base: Math.round((g.counterJoules - g.monthToDateJoules) * 1e6) / 1e6,
         hadEnergy: true,
         beforeToday: g.monthToDateJoules,
         todaySoFar: 0,
