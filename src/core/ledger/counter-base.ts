@@ -45,8 +45,6 @@ interface BaseEntry {
   readonly labels: readonly string[];
   /** Counter value at the month start, joules. */
   base: number;
-  /** Whether the group had energy in the month before this one (a group with none there and none here is dropped at the next rollover). */
-  hadEnergy: boolean;
   /** The month's energy before `today`, joules (settled: later samples book into today). */
   beforeToday: number;
   /** Energy of `today` so far, joules. */
@@ -63,14 +61,14 @@ interface ScopeBases {
 
 /**
  * Rollover arithmetic: the bases of the month after `entries`' month, given each group's final energy of
- * that month (joules, from `finalOf`). A group with no energy in that month nor in the one before is dropped.
+ * that month (joules, from `finalOf`). A group with none in that month is dropped: it has none in the new
+ * one yet, so the bases hold at most the groups with energy in this or the previous month.
  */
-export function rollOver(entries: ReadonlyMap<string, { readonly base: number; readonly hadEnergy: boolean }>, finalOf: (key: string) => number): Map<string, { base: number; hadEnergy: boolean }> {
-  const next = new Map<string, { base: number; hadEnergy: boolean }>();
+export function rollOver(entries: ReadonlyMap<string, { readonly base: number }>, finalOf: (key: string) => number): Map<string, number> {
+  const next = new Map<string, number>();
   for (const [key, e] of entries) {
     const final = finalOf(key);
-    if (!e.hadEnergy && final === 0) continue;
-    next.set(key, { base: e.base + final, hadEnergy: final > 0 });
+    if (final > 0) next.set(key, e.base + final);
   }
   return next;
 }
@@ -101,7 +99,6 @@ export class CounterBases {
         labels: g.labels,
         // Whole µJ, as every month total is booked: the text format's rounding of the two values cancels.
         base: Math.round((g.counterJoules - g.monthToDateJoules) * 1e6) / 1e6,
-        hadEnergy: true,
         beforeToday: g.monthToDateJoules,
         todaySoFar: 0,
         today: undefined,
@@ -130,7 +127,7 @@ export class CounterBases {
       return e.beforeToday + lastDay;
     });
     const next = new Map<string, BaseEntry>();
-    for (const [key, r] of rolled) next.set(key, { labels: entries.get(key)!.labels, base: r.base, hadEnergy: r.hadEnergy, beforeToday: 0, todaySoFar: 0, today: undefined });
+    for (const [key, base] of rolled) next.set(key, { labels: entries.get(key)!.labels, base, beforeToday: 0, todaySoFar: 0, today: undefined });
     bases.groups.clear();
     for (const [key, e] of next) bases.groups.set(key, e);
     bases.month = at.month;
@@ -153,7 +150,7 @@ export class CounterBases {
     let e = groups.get(key);
     if (e === undefined) {
       if (energy.monthMicroJoules === 0) return;
-      groups.set(key, (e = { labels, base: 0, hadEnergy: false, beforeToday: 0, todaySoFar: 0, today: undefined }));
+      groups.set(key, (e = { labels, base: 0, beforeToday: 0, todaySoFar: 0, today: undefined }));
     }
     e.beforeToday = (energy.monthMicroJoules - energy.todayMicroJoules) / 1e6;
     e.todaySoFar = energy.todayMicroJoules / 1e6;

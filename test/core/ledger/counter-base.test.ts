@@ -42,15 +42,13 @@ function poll(series: ReturnType<typeof samples>, poll: number, counters: Counte
 }
 
 describe('counter bases: the rollover arithmetic', () => {
-  it('adds each group final month energy to its base and drops a group with none in two months', () => {
+  it('adds each group final month energy to its base and drops a group with none in that month', () => {
     const entries = new Map([
-      ['busy', { base: 10, hadEnergy: true }],
-      ['quiet', { base: 5, hadEnergy: true }],
-      ['gone', { base: 7, hadEnergy: false }],
+      ['busy', { base: 10 }],
+      ['quiet', { base: 5 }],
     ]);
-    const finals: Record<string, number> = { busy: 2.5, quiet: 0, gone: 0 };
-    const next = rollOver(entries, (key) => finals[key]!);
-    expect(Object.fromEntries(next)).toEqual({ busy: { base: 12.5, hadEnergy: true }, quiet: { base: 5, hadEnergy: false } });
+    const finals: Record<string, number> = { busy: 2.5, quiet: 0 };
+    expect(Object.fromEntries(rollOver(entries, (key) => finals[key]!))).toEqual({ busy: 12.5 });
   });
 });
 
@@ -82,8 +80,9 @@ describe('counter bases in the snapshot of a restoring service', () => {
     expect(total).toBeGreaterThan(4 * H - 100);
     expect(group(last.namespaces, 'shop')!.totalJoules).toBeCloseTo(BASE + total, 6);
     expect(group(last.namespaces, 'shop')!.periods.month_to_date! * H).toBeCloseTo(last.at - NEXT_MONTH, 6);
-    // The namespace with no energy keeps its counter alone: no window or period series.
-    expect(group(last.namespaces, 'idle')).toEqual({ labels: ['idle'], totalJoules: 42, windows: {}, periods: {} });
+    // The namespace without energy in the month keeps its counter alone (no window or period series) until the month ends.
+    for (const s of snapshots.filter((x) => x.at <= NEXT_MONTH)) expect(group(s.namespaces, 'idle')).toEqual({ labels: ['idle'], totalJoules: 42, windows: {}, periods: {} });
+    for (const s of snapshots.filter((x) => x.at > NEXT_MONTH)) expect(group(s.namespaces, 'idle')).toBeUndefined();
   });
 
   it('takes the newest counter of the previous month as the base when the scrape read is of that month', () => {
@@ -106,15 +105,29 @@ describe('counter bases in the snapshot of a restoring service', () => {
     expect(group(before.namespaces, 'shop')!.periods.month_to_date).toBeGreaterThan(0);
   });
 
-  it('drops a carried group with no energy in the previous month and none in this one at the next month start', () => {
+  it('carries a namespace that left through the next month by its counter alone, then drops it', () => {
     const counters = new CounterBases();
-    counters.start({ month: 100, groups: [{ scope: 'namespace', labels: ['idle'], counterJoules: 42, monthToDateJoules: 0 }] });
-    // Days 108 to 121: idle is carried into the month of day 110 (it had energy in the month of day 100, as published), not into day 120's.
-    const { snapshots } = poll(oneWatt('shop', ORIGIN + 60, 121 * D, 600), 3 * H, counters);
-    const inMonth = (from: number, to: number) => snapshots.filter((s) => s.at > from && s.at <= to);
-    for (const s of inMonth(NEXT_MONTH, 120 * D)) expect(group(s.namespaces, 'idle')?.totalJoules, `at ${s.at}`).toBe(42);
-    const later = inMonth(120 * D, 121 * D);
+    counters.start({ month: 100, groups: [] });
+    // shop runs until an hour before the month start; other runs on, into the month of day 120.
+    const shop = oneWatt('shop', ORIGIN + 60, NEXT_MONTH - H, 600);
+    const other = oneWatt('other', ORIGIN + 60, 121 * D, 600);
+    const ledger = new Ledger({ origin: ORIGIN, windows: [{ label: '1h', seconds: H }], calendar });
+    const seen: { at: number; shop: GroupEnergy | undefined }[] = [];
+    for (let from = ORIGIN; from < 121 * D; from += 3 * H) {
+      const batch = [shop, other].map((s) => {
+        const idx = Array.from(s.timestamps).flatMap((t, i) => (t >= from && t < from + 3 * H ? [i] : []));
+        return { descriptor: s.descriptor, timestamps: idx.map((i) => s.timestamps[i]!), values: idx.map((i) => s.values[i]!) };
+      });
+      ledger.ingest(batch);
+      seen.push({ at: ledger.watermark!, shop: group(buildSnapshot(ledger, LABELS, [], restoreInput(counters)).namespaces, 'shop') });
+    }
+    const final = seen.filter((s) => s.at <= NEXT_MONTH).at(-1)!.shop!.totalJoules;
+    expect(final).toBeGreaterThan(D);
+    const nextMonth = seen.filter((s) => s.at > NEXT_MONTH + D && s.at <= 120 * D);
+    expect(nextMonth.length).toBeGreaterThan(10);
+    for (const s of nextMonth) expect(s.shop, `at ${s.at}`).toEqual({ labels: ['shop'], totalJoules: final, windows: {}, periods: {} });
+    const later = seen.filter((s) => s.at > 120 * D);
     expect(later.length).toBeGreaterThan(3);
-    for (const s of later) expect(group(s.namespaces, 'idle'), `at ${s.at}`).toBeUndefined();
+    for (const s of later) expect(s.shop, `at ${s.at}`).toBeUndefined();
   });
 });
