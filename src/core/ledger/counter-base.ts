@@ -51,6 +51,11 @@ interface BaseEntry {
   todaySoFar: number;
   /** Day of the last snapshot that saw the group in this month; undefined when only the published scrape did. */
   today: number | undefined;
+  /**
+   * While the first day of the month is today: the base without the old month's last day, which later
+   * samples (a node read later, a late scrape) may still add to; the base follows that day as booked.
+   */
+  pending?: number;
 }
 
 /** Bases of one scope, for one month. */
@@ -110,24 +115,35 @@ export class CounterBases {
   /**
    * Moves the bases of `scope` to `at.month` when it is later than theirs. A group's final energy of the old
    * month is what the last snapshot of that month held before its day, plus that day: as booked since
-   * (`previousDayOf`, when that day is the day before `at.today`), else as last seen. Returns false when the
+   * (`previousDayOf`, when that day is the day before `at.today`, and again at every snapshot of the new
+   * month's first day, so samples of the old month read late still count), else as last seen. Returns false when the
    * bases are of a later month than `at` (a watermark behind the month of the scrape read: no counters yet).
    */
   advance(scope: Scope, at: CounterMonth, previousDayOf: (key: string) => number): boolean {
     const bases = this.#scopes[scope];
     if (bases.month === undefined || bases.month === at.month) {
       bases.month = at.month;
+      // The old month's last day is yesterday still: its energy booked since the rollover goes into the base.
+      for (const [key, e] of bases.groups) {
+        if (e.pending === undefined) continue;
+        if (at.today === at.month) e.base = Math.max(e.base, e.pending + previousDayOf(key) / 1e6);
+        else delete e.pending;
+      }
       return true;
     }
     if (bases.month > at.month) return false;
     const entries = bases.groups;
+    // Whether a group's last day seen is the day before the new month's first (its energy is previous_day now).
+    const lastDayIsYesterday = (e: BaseEntry): boolean => e.today !== undefined && e.today === at.today - 1 && at.today === at.month;
     const rolled = rollOver(entries, (key) => {
       const e = entries.get(key)!;
-      const lastDay = e.today !== undefined && e.today === at.today - 1 ? previousDayOf(key) / 1e6 : e.todaySoFar;
-      return e.beforeToday + lastDay;
+      return e.beforeToday + (lastDayIsYesterday(e) ? previousDayOf(key) / 1e6 : e.todaySoFar);
     });
     const next = new Map<string, BaseEntry>();
-    for (const [key, base] of rolled) next.set(key, { labels: entries.get(key)!.labels, base, beforeToday: 0, todaySoFar: 0, today: undefined });
+    for (const [key, base] of rolled) {
+      const e = entries.get(key)!;
+      next.set(key, { labels: e.labels, base, beforeToday: 0, todaySoFar: 0, today: undefined, ...(lastDayIsYesterday(e) && { pending: e.base + e.beforeToday }) });
+    }
     bases.groups.clear();
     for (const [key, e] of next) bases.groups.set(key, e);
     bases.month = at.month;

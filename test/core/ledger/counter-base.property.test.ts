@@ -7,12 +7,14 @@ import { groupKeyOf } from '../../../src/core/schema/key-codec.js';
 const monthOf = (day: number): number => day - (day % 10);
 
 /**
- * A running process as the snapshot drives the bases: each step books energy into today, or moves to the
- * next day booking a last part of the day before (the samples straddling midnight, read after it).
+ * A running process as the snapshot drives the bases: each step books energy into today, moves to the
+ * next day booking a last part of the day before (the samples straddling midnight, read after it), or
+ * books late energy into yesterday (a node read late).
  */
 const step = fc.oneof(
   fc.record({ kind: fc.constant('energy' as const), microJoules: fc.nat(5_000_000) }),
   fc.record({ kind: fc.constant('next_day' as const), lateMicroJoules: fc.nat(5_000_000) }),
+  fc.record({ kind: fc.constant('yesterday' as const), microJoules: fc.nat(5_000_000) }),
 );
 
 describe('counter bases (property)', () => {
@@ -37,8 +39,11 @@ describe('counter bases (property)', () => {
           // The first snapshot with counters is of the scrape's month (the restore completes before midnight; the
           // energy of a process that first counts after it, between the scrape and midnight, is not carried).
           for (const s of [{ kind: 'energy' as const, microJoules: 0 }, ...steps]) {
-            const micro = s.kind === 'energy' ? s.microJoules : s.lateMicroJoules;
-            days.set(today, (days.get(today) ?? 0) + micro);
+            const micro = s.kind === 'next_day' ? s.lateMicroJoules : s.microJoules;
+            // Late energy of yesterday, from the first day on (before it, the published counter holds it).
+            const day = s.kind === 'yesterday' ? today - 1 : today;
+            if (day < firstDay) continue;
+            days.set(day, (days.get(day) ?? 0) + micro);
             booked += micro;
             if (s.kind === 'next_day') today++;
             const at = { month: monthOf(today), today };
