@@ -108,8 +108,9 @@ async function readCounters(o: RestoreOptions, signal: AbortSignal): Promise<Pub
   if (history === undefined || calendar === undefined) return NO_PUBLISHED_COUNTERS;
   while (!signal.aborted) {
     try {
-      const counters = await readPublishedCounters(history, calendar, o.now(), signal);
-      o.logger.info({ month_groups: counters.groups.length }, 'counter bases read from the published counters');
+      const started = o.now();
+      const counters = await readPublishedCounters(history, calendar, started, signal);
+      o.logger.info({ groups: counters.groups.length, seconds: o.now() - started }, 'counter bases read from the published counters');
       return counters;
     } catch (error) {
       if (signal.aborted) break;
