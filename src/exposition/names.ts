@@ -54,7 +54,7 @@ function scoped(group: 'namespace' | 'node') {
     joules: {
       name: `${prefix}_energy_joules_total`,
       type: 'counter',
-      help: `Energy attributed to ${who} in the current local month (month_to_date x 3600), in joules; rate() of it is watts. Epoch: the start of each month, where it restarts from 0 (a counter reset to rate() and increase()); it continues across restarts of the service and is the same on every replica. ${POLLER}`,
+      help: `Energy attributed to ${who} since the first data the service ever published, in joules; rate() of it is watts. The base published at the start of the local month plus month_to_date x 3600: it continues across restarts of the service and across month starts (no reset) and is the same on every replica. ${POLLER}`,
       group,
       labels: [],
     },

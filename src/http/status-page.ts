@@ -53,7 +53,9 @@ export function chartFromHour(watermark: number): number {
 
 /** The window the page reads power from and its length: `5m` if configured, else the shortest. */
 export function powerWindow(snapshot: LedgerSnapshot): { label: string; seconds: number } | undefined {
-  const labels = Object.keys(snapshot.namespaces[0]?.windows ?? snapshot.nodes[0]?.windows ?? {});
+  // A group carried by its counter alone has no windows.
+  const withWindows = (groups: LedgerSnapshot['namespaces']) => groups.find((g) => Object.keys(g.windows).length > 0)?.windows;
+  const labels = Object.keys(withWindows(snapshot.namespaces) ?? withWindows(snapshot.nodes) ?? {});
   if (labels.length === 0) return undefined;
   if (labels.includes(POWER_WINDOW)) return { label: POWER_WINDOW, seconds: parseDuration(POWER_WINDOW) };
   const sized = labels.map((label) => ({ label, seconds: parseDuration(label) }));

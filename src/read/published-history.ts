@@ -70,7 +70,7 @@ export async function readPublishedHour(o: PublishedHistoryOptions, hourStart: n
 }
 
 /** The scrape target of a series: its labels without the metric name and the given ones. */
-function targetKey(s: RawSeries, without: readonly string[]): string {
+export function targetKey(s: RawSeries, without: readonly string[]): string {
   return JSON.stringify(
     Object.entries(s.labels)
       .filter(([k]) => k !== '__name__' && !without.includes(k))

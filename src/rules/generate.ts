@@ -7,6 +7,7 @@ import { dur } from './promql.js';
 import { renderPrometheusRule, renderRuleFile, renderTestFile } from './render.js';
 import { serviceRecordingGroup } from './service-group.js';
 import { alertTests } from './test-alerts.js';
+import { monthStartTest } from './test-month-start.js';
 import { restartTests } from './test-restarts.js';
 import { keplerRecordingTests, serviceRecordingTests } from './test-recordings.js';
 
@@ -45,6 +46,7 @@ export function buildRuleSet(config: Config): RuleSet {
   const tests = [
     ...serviceRecordingTests(config, rules),
     ...restartTests(config, rules),
+    monthStartTest(config, rules),
     ...(rules.keplerGroup ? keplerRecordingTests(config, rules) : []),
     ...alertTests(config, rules, alerts),
   ];

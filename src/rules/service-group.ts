@@ -18,10 +18,10 @@ export const DAY = 86_400;
 const RATE_WINDOW = 300;
 
 /**
- * `rate(counter[5m])`. The service's counters are the month to date, a function of the data in Prometheus:
- * a restart of the same series (container restart in its pod, fixed `instance`) brings the counter back with
- * the same value after the restore (it is absent meanwhile), and two replicas publish the same value, so no
- * restart guard is needed; the monthly epoch is a real reset that `rate()` bridges.
+ * `rate(counter[5m])`. The service's counters are a function of the data in Prometheus (the published base
+ * plus the month to date), continuous across month starts: a restart of the same series (container restart
+ * in its pod, fixed `instance`) brings the counter back with the same value after the restore (it is absent
+ * meanwhile), and two replicas publish the same value, so no restart guard is needed.
  */
 function counterRate(counterSelector: string): string {
   return `rate(${counterSelector}[${dur(RATE_WINDOW)}])`;
@@ -53,7 +53,7 @@ export function serviceRecordingGroup(rules: RulesConfig): RuleGroup {
   const sel = matchersOf(rules.serviceSelector);
   const interval = rules.evaluationIntervalSeconds;
   const out: RecordingRule[] = [
-    // rate() first, then aggregate: rate() must see each replica's own counter resets (the monthly epoch).
+    // rate() first, then aggregate: a counter that starts afresh (a new group) is each replica's own series.
     { record: R.namespacePower, expr: dedup(counterRate(selectorOf(METRICS.namespaceJoules.name, sel))) },
     { record: R.clusterPower, expr: `sum without (namespace) (${R.namespacePower})` },
     { record: R.nodePower, expr: dedup(counterRate(selectorOf(METRICS.nodeJoules.name, sel))) },

@@ -21,7 +21,7 @@ const MISSING = 2;
 const ceilTo = (seconds: number, I: number): number => Math.ceil(seconds / I) * I;
 
 /** What the test series of one restart scenario look like, all derived from the configuration. */
-interface Plan {
+export interface Plan {
   readonly I: number;
   /** The first sample of the new process. */
   readonly restartAt: number;
@@ -31,7 +31,8 @@ interface Plan {
   readonly watts: number;
 }
 
-function planOf(rules: RulesConfig): Plan {
+/** The plan of the restart tests (also the power and namespace of the month-start test). */
+export function planOf(rules: RulesConfig): Plan {
   const I = rules.evaluationIntervalSeconds;
   // Late enough for full 5m rates and a full 1h window before the restart.
   const restartAt = ceilTo(HOUR + 10 * 60, I);
@@ -54,7 +55,8 @@ function counterValues(p: Plan, watts: number, restarts: boolean): string {
   return `${num(watts * BACKFILL)}+${step}x${r - MISSING - 1} _x${MISSING} ${num(watts * (BACKFILL + p.restartAt))}+${step}x${steps - r}`;
 }
 
-function exprTest(expr: string, at: number, samples: readonly { labels: Labels; value: number }[], name = expr): ExprTest {
+/** A promql_expr_test of `expr` at `at` expecting `samples` (labelled with `name`). */
+export function exprTest(expr: string, at: number, samples: readonly { labels: Labels; value: number }[], name = expr): ExprTest {
   return { expr, eval_time: dur(at), exp_samples: samples.map((s) => ({ labels: seriesText(name, s.labels), value: s.value })) };
 }
 

@@ -1,4 +1,4 @@
-import { earliestSampleTime, type RestoredHours, type RestoreInput } from '../core/ledger/index.js';
+import { CounterBases, earliestSampleTime, NO_PUBLISHED_COUNTERS, type PublishedCounters, type RestoredHours, type RestoreInput } from '../core/ledger/index.js';
 import type { SeriesSamples } from '../core/types.js';
 
 /**
@@ -19,6 +19,8 @@ export class RestoreState implements RestoreInput {
       return state.#first;
     },
   }))(this);
+  /** The counters' bases: started with the published scrape when the restore completes. */
+  readonly counters = new CounterBases();
   /** Share of the restore read so far, 0–1 (1 once complete). */
   progress = 0;
 
@@ -47,11 +49,12 @@ export class RestoreState implements RestoreInput {
   }
 
   /**
-   * Publishes the restored hours (and, with `unattributed`, those of the split ledger, `perNode`): from
-   * now on snapshots include the periods that need them.
+   * Publishes the restored hours, the counters' bases and, with `unattributed`, the split ledger's hours
+   * (`perNode`): from now on snapshots include the periods and counters that need them.
    */
-  finish(hours: RestoredHours, perNode?: RestoredHours): void {
-    this.#perNode = perNode;
+  finish(hours: RestoredHours, restored: { readonly counters?: PublishedCounters; readonly perNode?: RestoredHours } = {}): void {
+    this.counters.start(restored.counters ?? NO_PUBLISHED_COUNTERS);
+    this.#perNode = restored.perNode;
     this.#hours = hours;
     this.progress = 1;
   }

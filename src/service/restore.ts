@@ -1,4 +1,4 @@
-import { earliestSampleTime, RestoredHours } from '../core/ledger/index.js';
+import { earliestSampleTime, type LedgerCalendar, NO_PUBLISHED_COUNTERS, type PublishedCounters, RestoredHours } from '../core/ledger/index.js';
 import { groupKeyOf } from '../core/schema/key-codec.js';
 import {
   allocateNodeEnergy,
@@ -13,6 +13,7 @@ import type { ServiceMetrics } from '../exposition/service-metrics.js';
 import type { Logger } from '../log.js';
 import { PrometheusError } from '../prometheus/errors.js';
 import { HourReader } from '../read/hour-reader.js';
+import { readPublishedCounters } from '../read/published-counters.js';
 import { readPublishedHour, type PublishedHistoryOptions, type PublishedHourRow } from '../read/published-history.js';
 import type { KeplerReader } from '../read/kepler-reader.js';
 import type { RestoreState } from './restore-state.js';
@@ -41,6 +42,8 @@ export interface RestoreOptions {
   readonly history?: PublishedHistoryOptions;
   /** With `unattributed` on: the split ledger's hours (namespace groups per node) are restored too (`state.perNode`). */
   readonly unattributed?: Exclude<UnattributedMode, 'off'>;
+  /** Local months of the counters' bases, read back from `history` (none: no calendar, or no history: every base is 0). */
+  readonly calendar?: LedgerCalendar;
 }
 
 /**
@@ -53,7 +56,9 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
   const { state, metrics, logger, from, to } = o;
   const started = o.now();
   if (from >= to) {
-    state.finish(new RestoredHours(to, to), o.unattributed === undefined ? undefined : new RestoredHours(to, to));
+    const counters = await readCounters(o, signal);
+    if (counters === undefined) return;
+    state.finish(new RestoredHours(to, to), { counters, perNode: o.unattributed === undefined ? undefined : new RestoredHours(to, to) });
     metrics.setRestoreProgress(1);
     return;
   }
@@ -108,9 +113,35 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
     if (signal.aborted) return;
     if (earliest !== undefined) state.noteTime(earliest);
   }
-  state.finish(hours, perNode);
+  const counters = await readCounters(o, signal);
+  if (counters === undefined) return;
+  state.finish(hours, { counters, perNode });
   metrics.setRestoreProgress(1);
   logger.info({ seconds: o.now() - started, namespaces: hours.groups('namespace').length }, 'restore complete');
+}
+
+/**
+ * The newest published scrape of the counters (their bases), read like the restore's other reads: a failed
+ * read is counted and retried. Undefined when `signal` aborts first.
+ */
+async function readCounters(o: RestoreOptions, signal: AbortSignal): Promise<PublishedCounters | undefined> {
+  const { history, calendar } = o;
+  if (history === undefined || calendar === undefined) return NO_PUBLISHED_COUNTERS;
+  while (!signal.aborted) {
+    try {
+      const started = o.now();
+      const counters = await readPublishedCounters(history, calendar, started, signal);
+      o.logger.info({ groups: counters.groups.length, seconds: o.now() - started }, 'counter bases read from the published counters');
+      return counters;
+    } catch (error) {
+      if (signal.aborted) break;
+      const reason = error instanceof PrometheusError ? error.reason : 'bad_response';
+      o.metrics.countRestoreError(reason);
+      o.logger.warn({ reason, err: error instanceof Error ? error.message : String(error) }, 'reading the published counters failed; retrying');
+      await o.sleep(o.retrySeconds * 1000, signal);
+    }
+  }
+  return undefined;
 }
 
 /** What {@link fillFromHistory} fills and how it reports. */

@@ -135,6 +135,8 @@ export async function runService(deps: ServiceDeps, signal: AbortSignal): Promis
         ...(deps.prometheus !== undefined && {
           history: { prometheus: deps.prometheus, serviceSelector: historySelector, ...labels },
         }),
+        // The counters' bases, of local months.
+        ...(ledgerOptions.calendar !== undefined && { calendar: ledgerOptions.calendar }),
       },
       signal,
     ).then(() => poller.refresh());

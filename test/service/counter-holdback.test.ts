@@ -85,7 +85,7 @@ describe('the joules counters during the start-up backfill of a running service'
       expect(after, name).toContain(`# TYPE ${name} counter\n`);
       expect(after, name).toContain(`# HELP ${name} `);
     }
-    // The counter is the month to date in joules (its epoch is the month's start), restored hours included.
+    // Nothing was published before (no base): the counter is the month to date in joules, restored hours included.
     const total = sampleValue(after, 'energy_ledger_node_energy_joules_total{node="worker-1"}')!;
     const month = sampleValue(after, 'energy_ledger_node_period_energy_watt_hours{node="worker-1",period="month_to_date"}')!;
     expect(total).toBeGreaterThan(0);

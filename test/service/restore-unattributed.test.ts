@@ -106,7 +106,7 @@ describe('SplitLedger with a restore', () => {
     const split = new RestoredHours(O - 3 * 3600, O);
     split.set('namespace', ['a', 'n1'], O - 3600, 7e9);
     split.set('node', ['n1'], O - 3600, 9e9);
-    restore.finish(new RestoredHours(O - 3 * 3600, O), split);
+    restore.finish(new RestoredHours(O - 3 * 3600, O), { perNode: split });
     expect(tee.splitSnapshot).toBe(before);
     tee.syncRestore();
     const after = tee.splitSnapshot;

@@ -18,6 +18,7 @@ export const E2E_TESTS: readonly string[] = [
   'test/deploy/policy.test.ts',
   'test/deploy/start-cluster.test.ts',
   'test/e2e/backfill-prometheus-v0-10.test.ts',
+  'test/e2e/counter-base-prometheus.test.ts',
   'test/e2e/backfill-prometheus-v0-3.test.ts',
   'test/e2e/backfill-prometheus-v0-4-v0-9.test.ts',
   'test/e2e/backfill-sigterm.test.ts',

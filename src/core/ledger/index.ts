@@ -44,3 +44,4 @@ export { type RestoreInput, COUNTER_PERIOD, publishedSpans } from './restored-sn
 export { firstHourOfDay, periodSpans, restoreStart, type PeriodSpan } from './period-spans.js';
 export { earliestSampleTime } from './earliest-sample.js';
 export { FirstScrapeBaseline } from './first-scrape-baseline.js';
+export { CounterBases, type CounterMonth, type MonthEnergy, NO_PUBLISHED_COUNTERS, type PublishedCounterGroup, type PublishedCounters, rollOver } from './counter-base.js';

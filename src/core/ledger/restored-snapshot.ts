@@ -1,11 +1,13 @@
 /**
  * The snapshot of a service that restores: every period is the live ledger's hours after its origin
  * plus the restored hours before it, so the published numbers depend on the data and the clock, not on
- * when the process started. The joules counter is the month to date (its epoch is the start of the
- * local month). A period that starts before the origin is left out until the restore is complete.
+ * when the process started. The joules counter is its base (`counter-base.ts`: the counter at the start of
+ * the local month, read back from the published series and carried across month starts) plus the month
+ * to date, so it continues across restarts and month starts alike. A period that starts before the origin is left out until the restore is complete.
  */
 import type { GroupEnergy, Scope } from '../types.js';
 import { groupKeyOf } from '../schema/key-codec.js';
+import type { CounterBases, CounterMonth } from './counter-base.js';
 import type { Ledger } from './ledger.js';
 import { periodSpans, type PeriodSpan } from './period-spans.js';
 import type { RestoredHours } from './restored-hours.js';
@@ -18,6 +20,11 @@ export interface RestoreInput {
   readonly hours: RestoredHours | undefined;
   /** Earliest sample time read from Prometheus (restore and live reads), undefined before any. */
   readonly firstSampleTime: number | undefined;
+  /**
+   * The counters' bases (started by the restore); absent: the counters are the month to date alone, and
+   * published as soon as the month's hours are (tests of the periods alone).
+   */
+  readonly counters?: CounterBases;
 }
 
 /** Label of the period whose joules the counters publish. */
@@ -68,24 +75,51 @@ export function restoredScopeEnergy(
   const keys = new Map<string, { labels: readonly string[]; live: number }>();
   live.forEach((labels, i) => keys.set(groupKeyOf(labels), { labels, live: i }));
   for (const g of restored?.groups(scope) ?? []) if (!keys.has(g.key)) keys.set(g.key, { labels: g.labels, live: -1 });
+  const counterAt = counterMonthOf(spans);
+  const bases = counterAt === undefined ? undefined : restore.counters;
+  for (const [key, labels] of bases?.started === true ? bases.carried(scope) : []) if (!keys.has(key)) keys.set(key, { labels, live: -1 });
   const sortedKeys = [...keys.keys()].sort();
+  const microOf = (key: string): number[] => {
+    const { live: i } = keys.get(key)!;
+    const hours = restored?.group(scope, key)?.microJoules;
+    return spans.map((s, j) => (i < 0 ? 0 : liveMicro[j]![i]!) + restoredSpanMicroJoules(hours, restored, s, originHour));
+  };
+  const micros = new Map(sortedKeys.map((key) => [key, microOf(key)]));
+  const counterIndex = spans.findIndex((s) => s.label === COUNTER_PERIOD);
+  const todayIndex = spans.findIndex((s) => s.label === 'current_day');
+  const previousDayIndex = spans.findIndex((s) => s.label === 'previous_day');
+  // Counters need the month's hours, and with bases the published scrape read and a watermark in or after its month.
+  const counting =
+    counterAt !== undefined &&
+    (bases === undefined || (bases.started && bases.advance(scope, counterAt, (key) => (previousDayIndex < 0 ? 0 : (micros.get(key)?.[previousDayIndex] ?? 0)))));
 
   const out: GroupEnergy[] = [];
   for (const key of sortedKeys) {
     const { labels, live: i } = keys.get(key)!;
     const restoredGroup = restored?.group(scope, key);
-    const micro = spans.map((s, j) => (i < 0 ? 0 : liveMicro[j]![i]!) + restoredSpanMicroJoules(restoredGroup?.microJoules, restored, s, originHour));
+    const micro = micros.get(key)!;
     const inWindow = i >= 0 && longestJoules[i]!.joules > 0;
-    if (!inWindow && !micro.some((m) => m > 0)) continue;
+    if (counting && bases !== undefined) bases.noteMonth(scope, key, labels, counterAt, { monthMicroJoules: micro[counterIndex]!, todayMicroJoules: micro[todayIndex]! });
+    if (!inWindow && !micro.some((m) => m > 0)) {
+      // A carried group without energy this month: its counter alone continues (no window or period series).
+      if (counting && bases !== undefined && bases.base(scope, key) > 0) out.push({ labels, totalJoules: bases.base(scope, key), windows: {}, periods: {} });
+      continue;
+    }
     const w: Record<string, number> = {};
     windows.forEach((win, j) => (w[win.label] = i < 0 ? 0 : windowJoules[j]![i]!.joules / HOUR_SECONDS));
     const p: Record<string, number> = {};
     spans.forEach((s, j) => (p[s.label] = micro[j]! / 1e6 / HOUR_SECONDS));
-    const counterIndex = spans.findIndex((s) => s.label === COUNTER_PERIOD);
     const group: GroupEnergy = {
       labels,
       // Without a calendar there is no month: the counter stays energy since the origin.
-      totalJoules: ledger.options.calendar === undefined ? (i < 0 ? 0 : totals[i]!.joules) : counterIndex < 0 ? NaN : micro[counterIndex]! / 1e6,
+      totalJoules:
+        ledger.options.calendar === undefined
+          ? i < 0
+            ? 0
+            : totals[i]!.joules
+          : !counting
+            ? NaN
+            : (bases?.base(scope, key) ?? 0) + micro[counterIndex]! / 1e6,
       windows: w,
       periods: p,
     };
@@ -108,6 +142,13 @@ export function restoredScopeEnergy(
     out.push({ ...group, weighted });
   }
   return out;
+}
+
+/** Month and day of the counters at the snapshot's spans; undefined while `month_to_date` is not published. */
+function counterMonthOf(spans: readonly PeriodSpan[]): CounterMonth | undefined {
+  const month = spans.find((s) => s.label === COUNTER_PERIOD)?.days;
+  const today = spans.find((s) => s.label === 'current_day')?.days;
+  return month === undefined || today === undefined ? undefined : { month: month.from, today: today.from };
 }
 
 /** The live ledger's µJ of every live group in the part of `span` after the origin. */
