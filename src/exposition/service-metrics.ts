@@ -8,7 +8,12 @@
 import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client';
 import type { KeplerSchemaInfo } from './health.js';
 import type { IgnoreReason } from '../core/schema/zones.js';
-import { IGNORE_REASONS, LABEL_REASON, LABEL_SCHEMA, LABEL_VERSION, METRICS, POLL_DURATION_BUCKETS, POLL_ERROR_REASONS, type PollErrorReason } from './names.js';
+import { type ExposedMetric, IGNORE_REASONS, LABEL_REASON, LABEL_SCHEMA, LABEL_VERSION, METRICS, POLL_DURATION_BUCKETS, POLL_ERROR_REASONS, type PollErrorReason } from './names.js';
+
+/** A prom-client metric's name, help and label names, as `names.ts` declares them; never registered globally. */
+function spec(metric: ExposedMetric): { name: string; help: string; labelNames: string[]; registers: [] } {
+  return { name: metric.name, help: metric.help, labelNames: [...metric.labels], registers: [] };
+}
 
 /** Poll health and build metadata; the poller calls `pollSucceeded`/`pollFailed` once per poll. */
 export class ServiceMetrics {
@@ -19,80 +24,25 @@ export class ServiceMetrics {
   #unknownZones: readonly string[] = [];
   #revision = 0;
 
-  readonly #upGauge = new Gauge({ name: METRICS.up.name, help: METRICS.up.help, registers: [] });
-  readonly #lastSuccessGauge = new Gauge({
-    name: METRICS.lastPollSuccess.name,
-    help: METRICS.lastPollSuccess.help,
-    registers: [],
-  });
-  readonly #duration = new Histogram({
-    name: METRICS.pollDuration.name,
-    help: METRICS.pollDuration.help,
-    buckets: [...POLL_DURATION_BUCKETS],
-    registers: [],
-  });
-  readonly #errors = new Counter({
-    name: METRICS.pollErrors.name,
-    help: METRICS.pollErrors.help,
-    labelNames: [LABEL_REASON],
-    registers: [],
-  });
-  readonly #keplerInfo = new Gauge({
-    name: METRICS.keplerInfo.name,
-    help: METRICS.keplerInfo.help,
-    labelNames: [LABEL_SCHEMA, LABEL_VERSION],
-    registers: [],
-  });
-  readonly #buildInfo = new Gauge({
-    name: METRICS.buildInfo.name,
-    help: METRICS.buildInfo.help,
-    labelNames: [LABEL_VERSION],
-    registers: [],
-  });
-  readonly #overflowGauge = new Gauge({
-    name: METRICS.namespaceOverflowSeries.name,
-    help: METRICS.namespaceOverflowSeries.help,
-    registers: [],
-  });
-  readonly #metricsSeries = new Gauge({
-    name: METRICS.metricsSeries.name,
-    help: METRICS.metricsSeries.help,
-    registers: [],
-  });
-  readonly #metricsBytes = new Gauge({
-    name: METRICS.metricsBytes.name,
-    help: METRICS.metricsBytes.help,
-    registers: [],
-  });
+  readonly #upGauge = new Gauge(spec(METRICS.up));
+  readonly #lastSuccessGauge = new Gauge(spec(METRICS.lastPollSuccess));
+  readonly #duration = new Histogram({ ...spec(METRICS.pollDuration), buckets: [...POLL_DURATION_BUCKETS] });
+  readonly #errors = new Counter(spec(METRICS.pollErrors));
+  readonly #keplerInfo = new Gauge(spec(METRICS.keplerInfo));
+  readonly #buildInfo = new Gauge(spec(METRICS.buildInfo));
+  readonly #overflowGauge = new Gauge(spec(METRICS.namespaceOverflowSeries));
+  readonly #metricsSeries = new Gauge(spec(METRICS.metricsSeries));
+  readonly #metricsBytes = new Gauge(spec(METRICS.metricsBytes));
+  readonly #backfillGauge = new Gauge(spec(METRICS.backfillComplete));
+  readonly #samplesRead = new Counter(spec(METRICS.samplesRead));
+  readonly #samplesLate = new Counter(spec(METRICS.samplesLate));
+  readonly #rereadWindow = new Gauge(spec(METRICS.rereadWindow));
+  readonly #seriesIgnored = new Gauge(spec(METRICS.seriesIgnored));
+  readonly #restoreProgress = new Gauge(spec(METRICS.restoreProgress));
+  readonly #restoreErrors = new Counter(spec(METRICS.restoreErrors));
+  readonly #historyMismatches = new Counter(spec(METRICS.historyMismatches));
+  readonly #carbonIntensityErrors = new Counter(spec(METRICS.carbonIntensityErrors));
   #metricsSize = { series: 0, bytes: 0 };
-  readonly #backfillGauge = new Gauge({
-    name: METRICS.backfillComplete.name,
-    help: METRICS.backfillComplete.help,
-    registers: [],
-  });
-  readonly #samplesRead = new Counter({ name: METRICS.samplesRead.name, help: METRICS.samplesRead.help, registers: [] });
-  readonly #samplesLate = new Counter({ name: METRICS.samplesLate.name, help: METRICS.samplesLate.help, registers: [] });
-  readonly #rereadWindow = new Gauge({ name: METRICS.rereadWindow.name, help: METRICS.rereadWindow.help, registers: [] });
-  readonly #seriesIgnored = new Gauge({
-    name: METRICS.seriesIgnored.name,
-    help: METRICS.seriesIgnored.help,
-    labelNames: [LABEL_REASON],
-    registers: [],
-  });
-  readonly #restoreProgress = new Gauge({ name: METRICS.restoreProgress.name, help: METRICS.restoreProgress.help, registers: [] });
-  readonly #restoreErrors = new Counter({
-    name: METRICS.restoreErrors.name,
-    help: METRICS.restoreErrors.help,
-    labelNames: [LABEL_REASON],
-    registers: [],
-  });
-  readonly #historyMismatches = new Counter({ name: METRICS.historyMismatches.name, help: METRICS.historyMismatches.help, registers: [] });
-  readonly #carbonIntensityErrors = new Counter({
-    name: METRICS.carbonIntensityErrors.name,
-    help: METRICS.carbonIntensityErrors.help,
-    labelNames: [LABEL_REASON],
-    registers: [],
-  });
 
   /** `version` is the energy-ledger version for `energy_ledger_build_info`. */
   constructor(version: string) {
