@@ -4,6 +4,9 @@ import { METRICS } from '../exposition/names.js';
 import { addMatchers } from '../prometheus/selector.js';
 import { targetKey, type PublishedHistoryOptions } from './published-history.js';
 
+/** Step of the search for the newest complete scrape: Prometheus' default lookback, 5 min. */
+const SEARCH_STEP_SECONDS = 300;
+
 /** How far before the newest complete scrape its raw samples are read: more than Prometheus' 5 min lookback. */
 const TAIL_SECONDS = 360;
 
@@ -17,7 +20,7 @@ function monthOf(watermark: number, calendar: LedgerCalendar): { month: number; 
  * The newest scrape of the service's own counters in Prometheus since the start of the local month before
  * `now`'s, for the counters' bases (`counter-base.ts`). Counters are published once a replica's restore is
  * complete, so the newest time `energy_ledger_restore_progress_ratio` was 1 is found first (a subquery at
- * 1 min steps, newest per hour); then the raw samples of the minutes before it are read, of the counters,
+ * 5 min steps); then the raw samples of the minutes before it are read, of the counters,
  * the `month_to_date` gauges and the watermark. The newest scrape that holds a counter is taken whole (of
  * one target, one timestamp: values are never mixed across scrapes or replicas); its watermark says its month.
  */
@@ -25,8 +28,12 @@ export async function readPublishedCounters(o: PublishedHistoryOptions, calendar
   const previousMonthStart = monthOf(monthOf(now, calendar).start, calendar).start;
   const range = Math.max(HOUR_SECONDS, Math.ceil(now - previousMonthStart));
   const done = `${addMatchers(METRICS.restoreProgress.name, o.serviceSelector)} == 1`;
-  // Hour steps are aligned to whole hours: the hour since the last one is read at minute steps.
-  const newest = await Promise.all([`max_over_time(timestamp(${done})[1h:1m])[${range}s:1h]`, `timestamp(${done})[1h:1m]`].map((q) => o.prometheus.queryMatrix(q, now, signal)));
+  // Steps of 5 min, the lookback, see every sample (at most 17,900 points per replica over two months:
+  // VictoriaMetrics refuses more than 30,000); subquery steps are aligned to multiples of the step, so the
+  // minutes since the last one are read at minute steps.
+  const newest = await Promise.all(
+    [`timestamp(${done})[${range}s:${SEARCH_STEP_SECONDS}s]`, `timestamp(${done})[${SEARCH_STEP_SECONDS * 2}s:60s]`].map((q) => o.prometheus.queryMatrix(q, now, signal)),
+  );
   let at = -Infinity;
   for (const s of newest.flatMap((m) => m.series)) for (let i = 0; i < s.values.length; i++) at = Math.max(at, s.values[i]!);
   if (!Number.isFinite(at)) return { month: undefined, groups: [] };

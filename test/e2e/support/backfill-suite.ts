@@ -16,6 +16,7 @@ import { startBackendWithHistory, type BackendKind, type LoadedBackend } from '.
 import { ensureCliBuilt, runCli, type CliResult } from './cli.js';
 import { perNamespace, single, type ExposedSample } from './exposition.js';
 import { historyScenario, longLivedNamespaces, SCRAPE_SECONDS, type History } from './history.js';
+import { waitFor } from '../../support/wait-for.js';
 import { byHour, CSV_HEADER, parseReportCsv, unixOf, type CsvRow } from './report-csv.js';
 import { startService, type HourJson, type RunningService } from './service.js';
 
@@ -278,6 +279,17 @@ export function describeBackfill(schema: SchemaId, kind: BackendKind): void {
       } finally {
         await pinned.stop();
       }
+    });
+
+    it('publishes the joules counters once its restore, which reads the published counters back from this backend, is complete', async () => {
+      // Nothing published them here: each base is 0 and each counter is month_to_date x 3600 of the same scrape.
+      await waitFor(async () => single(await service.metrics(), 'energy_ledger_restore_progress_ratio') === 1, 60_000, 250);
+      const metrics = await service.metrics();
+      const counters = perNamespace(metrics, 'energy_ledger_namespace_energy_joules_total', {});
+      const month = perNamespace(metrics, PERIOD_METRIC, { period: 'month_to_date' });
+      expect(counters.size).toBeGreaterThan(0);
+      expect([...counters.keys()].sort()).toEqual([...month.keys()].sort());
+      for (const [namespace, wh] of month) expectClose(counters.get(namespace)!, wh * HOUR_SECONDS, IDENTICAL, `counter of ${namespace}`);
     });
 
     it('yields identical hours after a restart, and from a second instance on another schedule', async () => {
