@@ -1,63 +1,37 @@
 /**
  * Issue 16: the re-read factor (samples read per sample accounted) with the adaptive re-read window
  * against the fixed 5 m overlap, and sharding: one steady-state poll of each of 4 shards against the
- * unsharded poll of the same Prometheus (same process, same run), their memory, the query load, and
- * the per-namespace hours of the 4 shards summed against the single ledger's.
+ * unsharded poll of the same Prometheus in the same run (each poller in a process of its own, polled one
+ * at a time in rotating order), their memory, the query load, and the per-namespace hours of the 4 shards
+ * summed against the single ledger's.
  */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Registry } from 'prom-client';
 import { tmpdir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ledger } from '../src/core/ledger/index.js';
 import { DEFAULT_CLASSIFY_OPTIONS } from '../src/core/schema/index.js';
 import { ServiceMetrics } from '../src/exposition/service-metrics.js';
 import { createLogger } from '../src/log.js';
-import { PrometheusClient } from '../src/prometheus/client.js';
-import { PrometheusSource } from '../src/prometheus/source.js';
-import { ingestInSteps } from '../src/service/ingest-in-steps.js';
 import { KeplerReader } from '../src/service/kepler-reader.js';
 import { Poller } from '../src/service/poller.js';
-import type { RangeRequest, SampleSource } from '../src/source/sample-source.js';
-import { ShardedSource } from '../src/source/sharded-source.js';
 import { createBlocksFromOpenMetrics } from '../test/support/blocks.js';
 import { LateKepler, type LateNode } from '../test/support/late-kepler.js';
 import { startPrometheus } from '../test/support/prometheus-server.js';
 import { writeKeplerSeries } from './kepler-series.js';
-import { gcIfExposed, mean, median } from './stats.js';
+import { mean, median } from './stats.js';
+import { SCALE_END, SCALE_SCRAPE } from './scale-data.js';
+import type { PollReport } from './scale-poller.js';
 import type { BenchModule, BenchOptions, BenchResult, BenchRow } from './types.js';
 
-const END = 1_767_312_000; // 2026-01-02T00:00:00Z, a whole hour
-const SCRAPE = 30;
+const END = SCALE_END;
+const SCRAPE = SCALE_SCRAPE;
 const INTERVAL = 30;
 const OVERLAP = 300;
 const SHARDS = 4;
-/** Idle time between a forced collection and a measured poll. */
-const SETTLE_MS = 100;
-
-/** Samples returned and queries sent through a source. */
-class Counting implements SampleSource {
-  samples = 0;
-  queries = 0;
-  constructor(private readonly inner: SampleSource) {}
-  async fetchRange(request: RangeRequest, signal?: AbortSignal) {
-    this.queries++;
-    const out = await this.inner.fetchRange(request, signal);
-    for (const s of out) this.samples += s.timestamps.length;
-    return out;
-  }
-  presentMetricNames(names: readonly string[], signal?: AbortSignal) {
-    return this.inner.presentMetricNames(names, signal);
-  }
-  labelValues(label: string, selector: string, start: number, end: number, signal?: AbortSignal) {
-    this.queries++;
-    return (this.inner.labelValues as NonNullable<SampleSource['labelValues']>).call(this.inner, label, selector, start, end, signal);
-  }
-  seriesLabels(selector: string, start: number, end: number, signal?: AbortSignal, limit?: number) {
-    this.queries++;
-    return (this.inner.seriesLabels as NonNullable<SampleSource['seriesLabels']>).call(this.inner, selector, start, end, signal, limit);
-  }
-}
 
 /** Re-read factor over hours 2–3 of a simulated run: 40 nodes × 10 pods scraped every 30 s, readable 0.2–3 s late. */
 async function rereadFactor(adaptive: boolean): Promise<{ factor: number; window: number }> {
@@ -92,57 +66,41 @@ async function rereadFactor(adaptive: boolean): Promise<{ factor: number; window
   return { factor: (source.samplesReturned - from.read) / (ledger.stats().samples - from.accounted), window };
 }
 
-/** A source to poll and the counts of what it asked Prometheus for (below the shard's node selection). */
-interface Reading {
-  readonly source: SampleSource;
-  readonly counts: Counting;
+/** A poller in a child process of its own (bench/scale-poller.ts). */
+interface PollerProcess {
+  /** One measured poll of a freshly warmed ledger. */
+  poll(): Promise<PollReport>;
+  stop(): Promise<void>;
 }
 
-interface PollCost {
-  readonly wallMs: number;
-  /** CPU of the whole process: main thread, V8's GC and compiler helper threads, libuv's pool (gunzip). */
-  readonly cpuMs: number;
-  /** CPU of the main thread alone (what the poll's own code runs on). */
-  readonly threadMs: number;
-  readonly samples: number;
-  readonly queries: number;
-}
-
-/**
- * One steady-state poll of `source`: read (END − 60, END] (30 s re-read + 30 s interval) or the old 5.5 min,
- * and ingest. Starts from a collected heap that has settled (the sweeping a forced collection leaves to
- * helper threads would otherwise be counted in the poll that follows it).
- */
-async function poll({ source, counts }: Reading, ledger: Ledger, readSeconds: number): Promise<PollCost> {
-  const reader = new KeplerReader({ source, schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
-  gcIfExposed();
-  await sleep(SETTLE_MS);
-  const [s0, q0] = [counts.samples, counts.queries];
-  const cpu0 = process.cpuUsage();
-  const thread0 = process.threadCpuUsage();
-  const t0 = performance.now();
-  await ingestInSteps(ledger, await reader.read(END - readSeconds, END));
-  const wallMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  const thread = process.threadCpuUsage(thread0);
+/** Starts a poller process reading `readSeconds` per poll, sharded when `shard` ("i/N") is given. */
+async function startPoller(url: string, readSeconds: number, history: number, shard?: string): Promise<PollerProcess> {
+  const args = [url, String(readSeconds), String(history), ...(shard === undefined ? [] : [shard])];
+  const child = fork(fileURLToPath(new URL('./scale-poller.ts', import.meta.url)), args, {
+    execArgv: ['--expose-gc', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const reply = async <T>(): Promise<T> =>
+    ((await Promise.race([
+      once(child, 'message'),
+      once(child, 'exit').then(([code]) => {
+        throw new Error(`scale poller ${shard ?? 'unsharded'} exited with ${String(code)}`);
+      }),
+    ])) as [T])[0];
+  await reply<'ready'>();
   return {
-    wallMs,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    threadMs: (thread.user + thread.system) / 1000,
-    samples: counts.samples - s0,
-    queries: counts.queries - q0,
+    async poll() {
+      const answer = reply<PollReport>();
+      child.send('poll');
+      return answer;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.disconnect();
+      await exited;
+    },
   };
-}
-
-/** A ledger holding everything up to END − 30 (a running service before its poll), and the heap it retains. */
-async function warm(source: SampleSource, history: number): Promise<{ ledger: Ledger; heap: number }> {
-  gcIfExposed();
-  const before = process.memoryUsage().heapUsed;
-  const ledger = new Ledger({ origin: END - 3600, windows: [{ label: '5m', seconds: 300 }, { label: '1h', seconds: 3600 }, { label: '24h', seconds: 86_400 }] });
-  const reader = new KeplerReader({ source, schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
-  await ingestInSteps(ledger, await reader.read(END - history * SCRAPE - 60, END - INTERVAL));
-  gcIfExposed();
-  return { ledger, heap: process.memoryUsage().heapUsed - before };
 }
 
 async function run(opts: BenchOptions): Promise<BenchResult> {
@@ -169,43 +127,35 @@ async function run(opts: BenchOptions): Promise<BenchResult> {
     await rm(file);
     opts.log?.(`scale: ${written.series} series × ${history} samples in blocks`);
     const prometheus = await startPrometheus({ storageDir: path.join(dir, 'data') });
-    const client = new PrometheusClient({ url: prometheus.url, timeoutSeconds: 120 });
+    const pollers: PollerProcess[] = [];
     try {
-      const base = new PrometheusSource(client);
-      const counted = new Counting(base);
-      const single: Reading = { source: counted, counts: counted };
-      const shards: Reading[] = Array.from({ length: SHARDS }, (_, index) => {
-        const counts = new Counting(base);
-        return { source: new ShardedSource(counts, { index, count: SHARDS }), counts };
-      });
+      // Each poller in its own process, as deployed: a shard's heap holds only its own ledger and
+      // garbage (in one shared process, every poll paid major collections of all six ledgers).
+      const start = (readSeconds: number, shard?: string) => startPoller(prometheus.url, readSeconds, history, shard).then((p) => (pollers.push(p), p));
+      const single = await start(2 * SCRAPE);
+      const old = await start(OVERLAP + INTERVAL);
+      const shards: PollerProcess[] = [];
+      for (let i = 0; i < SHARDS; i++) shards.push(await start(2 * SCRAPE, `${i}/${SHARDS}`));
       const reps = 5;
-      const runs: { single: PollCost[]; old: PollCost[]; shards: PollCost[][] } = { single: [], old: [], shards: shards.map(() => []) };
-      let heaps = { single: 0, shards: [] as number[] };
-      let totals: { single: Ledger; shards: Ledger[] } | undefined;
+      const runs: { single: PollReport[]; old: PollReport[]; shards: PollReport[][] } = { single: [], old: [], shards: shards.map(() => []) };
+      // One poll at a time, each repetition starting one place later in the list, so no poll always
+      // follows the same one; the first repetition warms up (JIT) and is left out.
+      const order: [PollerProcess, (r: PollReport) => void][] = [
+        [single, (c) => runs.single.push(c)],
+        [old, (c) => runs.old.push(c)],
+        ...shards.map((s, i): [PollerProcess, (r: PollReport) => void] => [s, (c) => runs.shards[i]?.push(c)]),
+      ];
       for (let r = 0; r <= reps; r++) {
-        const one = await warm(single.source, history);
-        const old = await warm(single.source, history);
-        const parts: Ledger[] = [];
-        const shardHeaps: number[] = [];
-        for (const s of shards) {
-          const warmed = await warm(s.source, history);
-          parts.push(warmed.ledger);
-          shardHeaps.push(warmed.heap);
+        for (let k = 0; k < order.length; k++) {
+          const [poller, keep] = order[(k + r) % order.length] as [PollerProcess, (r: PollReport) => void];
+          const report = await poller.poll();
+          if (r > 0) keep(report);
         }
-        // Each repetition starts one place later in the list, so no poll always follows the same one
-        // (the first order measured shards 1 and 3 at 0.38× and shards 0 and 2 at 0.27×, same samples).
-        const keep = (into: PollCost[] | undefined) => (cost: PollCost) => void (r > 0 && into?.push(cost)); // r = 0 warms up
-        const measurements: (() => Promise<void>)[] = [
-          async () => keep(runs.single)(await poll(single, one.ledger, 2 * SCRAPE)),
-          async () => keep(runs.old)(await poll(single, old.ledger, OVERLAP + INTERVAL)),
-          ...shards.map((s, i) => async () => keep(runs.shards[i])(await poll(s, parts[i] as Ledger, 2 * SCRAPE))),
-        ];
-        for (let k = 0; k < measurements.length; k++) await (measurements[(k + r) % measurements.length] as () => Promise<void>)();
-        if (r === 0) continue;
-        heaps = { single: one.heap, shards: shardHeaps };
-        totals = { single: one.ledger, shards: parts };
       }
-      const med = (xs: PollCost[], k: keyof PollCost) => median(xs.map((c) => c[k]));
+      const last = (xs: PollReport[]) => xs[xs.length - 1] as PollReport;
+      const heaps = { single: median(runs.single.map((c) => c.ledgerHeap)), shards: runs.shards.map((xs) => median(xs.map((c) => c.ledgerHeap))) };
+      const totals = { single: last(runs.single), shards: runs.shards.map(last) };
+      const med = (xs: PollReport[], k: 'wallMs' | 'cpuMs' | 'threadMs' | 'samples' | 'queries') => median(xs.map((c) => c[k]));
       const label = `${size / 1000}k series`;
       const singleMs = med(runs.single, 'wallMs');
       const shardMs = runs.shards.map((r) => med(r, 'wallMs'));
@@ -248,23 +198,18 @@ async function run(opts: BenchOptions): Promise<BenchResult> {
         baseline: heaps.single / 2 ** 20,
         note: `heapUsed after gc with the warmed ledger, minus before; shards ${heaps.shards.map((h) => (h / 2 ** 20).toFixed(1)).join(' / ')} MiB; baseline: unsharded`,
       });
-      if (totals !== undefined) {
-        const sum = new Map<string, number>();
-        for (const l of totals.shards) for (const h of l.hours('namespace', END - 3600, END)) sum.set(`${h.labels.join('/')}@${h.hourStart}`, (sum.get(`${h.labels.join('/')}@${h.hourStart}`) ?? 0) + h.joules);
-        let worstRel = 0;
-        const rowsSingle = totals.single.hours('namespace', END - 3600, END);
-        for (const h of rowsSingle) {
-          const got = sum.get(`${h.labels.join('/')}@${h.hourStart}`) ?? 0;
-          worstRel = Math.max(worstRel, Math.abs(got - h.joules) / Math.abs(h.joules));
-        }
-        rows.push({
-          name: `${label}: per-namespace hours, ${SHARDS} shards summed vs single`,
-          figure: worstRel,
-          unit: 'rel',
-          note: `largest relative difference over ${rowsSingle.length} namespace-hours (${sum.size} summed); samples ${totals.shards.map((l) => l.stats().samples).reduce((a, b) => a + b, 0)} vs ${totals.single.stats().samples}`,
-          goal: { text: '≤ 1e-9', met: worstRel <= 1e-9 && sum.size === rowsSingle.length },
-        });
-      }
+      const sum = new Map<string, number>();
+      const key = (h: HourRow) => `${h.labels.join('/')}@${h.hourStart}`;
+      for (const report of totals.shards) for (const h of report.hours) sum.set(key(h), (sum.get(key(h)) ?? 0) + h.joules);
+      let worstRel = 0;
+      for (const h of totals.single.hours) worstRel = Math.max(worstRel, Math.abs((sum.get(key(h)) ?? 0) - h.joules) / Math.abs(h.joules));
+      rows.push({
+        name: `${label}: per-namespace hours, ${SHARDS} shards summed vs single`,
+        figure: worstRel,
+        unit: 'rel',
+        note: `largest relative difference over ${totals.single.hours.length} namespace-hours (${sum.size} summed); samples ${totals.shards.reduce((a, r) => a + r.ledgerSamples, 0)} vs ${totals.single.ledgerSamples}`,
+        goal: { text: '≤ 1e-9', met: worstRel <= 1e-9 && sum.size === totals.single.hours.length },
+      });
       tables.push(
         [
           `| ${label} | queries per poll | samples read per poll | poll wall ms | poll CPU ms | main-thread CPU ms | ledger heap MiB |`,
@@ -277,7 +222,7 @@ async function run(opts: BenchOptions): Promise<BenchResult> {
         ].join('\n'),
       );
     } finally {
-      await client.close();
+      for (const p of pollers) await p.stop();
       await prometheus.stop();
     }
   } finally {
