@@ -1,60 +1,38 @@
 /**
  * Issue 16: the re-read factor (samples read per sample accounted) with the adaptive re-read window
  * against the fixed 5 m overlap, and sharding: one steady-state poll of each of 4 shards against the
- * unsharded poll of the same Prometheus (same process, same run), their memory, the query load, and
- * the per-namespace hours of the 4 shards summed against the single ledger's.
+ * unsharded poll of the same Prometheus in the same run (each poller in a process of its own, polled one
+ * at a time in rotating order), their memory, the query load, and the per-namespace hours of the 4 shards
+ * summed against the single ledger's.
  */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Registry } from 'prom-client';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ledger } from '../src/core/ledger/index.js';
 import { DEFAULT_CLASSIFY_OPTIONS } from '../src/core/schema/index.js';
+import type { HourRow } from '../src/core/types.js';
 import { ServiceMetrics } from '../src/exposition/service-metrics.js';
 import { createLogger } from '../src/log.js';
-import { PrometheusClient } from '../src/prometheus/client.js';
-import { PrometheusSource } from '../src/prometheus/source.js';
-import { ingestInSteps } from '../src/service/ingest-in-steps.js';
 import { KeplerReader } from '../src/read/kepler-reader.js';
 import { Poller } from '../src/service/poller.js';
-import type { RangeRequest, SampleSource } from '../src/read/sample-source.js';
-import { ShardedSource } from '../src/read/sharded-source.js';
 import { createBlocksFromOpenMetrics } from '../test/support/blocks.js';
 import { LateKepler, type LateNode } from '../test/support/late-kepler.js';
 import { startPrometheus } from '../test/support/prometheus-server.js';
 import { writeKeplerSeries } from './kepler-series.js';
-import { gcIfExposed, median } from './stats.js';
+import { mean, median } from './stats.js';
+import { SCALE_END, SCALE_SCRAPE } from './scale-data.js';
+import type { PollReport } from './scale-poller.js';
 import type { BenchModule, BenchOptions, BenchResult, BenchRow } from './types.js';
 
-const END = 1_767_312_000; // 2026-01-02T00:00:00Z, a whole hour
-const SCRAPE = 30;
+const END = SCALE_END;
+const SCRAPE = SCALE_SCRAPE;
 const INTERVAL = 30;
 const OVERLAP = 300;
 const SHARDS = 4;
-
-/** Samples returned and queries sent through a source. */
-class Counting implements SampleSource {
-  samples = 0;
-  queries = 0;
-  constructor(private readonly inner: SampleSource) {}
-  async fetchRange(request: RangeRequest, signal?: AbortSignal) {
-    this.queries++;
-    const out = await this.inner.fetchRange(request, signal);
-    for (const s of out) this.samples += s.timestamps.length;
-    return out;
-  }
-  presentMetricNames(names: readonly string[], signal?: AbortSignal) {
-    return this.inner.presentMetricNames(names, signal);
-  }
-  labelValues(label: string, selector: string, start: number, end: number, signal?: AbortSignal) {
-    this.queries++;
-    return (this.inner.labelValues as NonNullable<SampleSource['labelValues']>).call(this.inner, label, selector, start, end, signal);
-  }
-  seriesLabels(selector: string, start: number, end: number, signal?: AbortSignal, limit?: number) {
-    this.queries++;
-    return (this.inner.seriesLabels as NonNullable<SampleSource['seriesLabels']>).call(this.inner, selector, start, end, signal, limit);
-  }
-}
 
 /** Re-read factor over hours 2–3 of a simulated run: 40 nodes × 10 pods scraped every 30 s, readable 0.2–3 s late. */
 async function rereadFactor(adaptive: boolean): Promise<{ factor: number; window: number }> {
@@ -89,41 +67,41 @@ async function rereadFactor(adaptive: boolean): Promise<{ factor: number; window
   return { factor: (source.samplesReturned - from.read) / (ledger.stats().samples - from.accounted), window };
 }
 
-/** A source to poll and the counts of what it asked Prometheus for (below the shard's node selection). */
-interface Reading {
-  readonly source: SampleSource;
-  readonly counts: Counting;
+/** A poller in a child process of its own (bench/scale-poller.ts). */
+interface PollerProcess {
+  /** One measured poll of a freshly warmed ledger. */
+  poll(): Promise<PollReport>;
+  stop(): Promise<void>;
 }
 
-interface PollCost {
-  readonly wallMs: number;
-  readonly cpuMs: number;
-  readonly samples: number;
-  readonly queries: number;
-}
-
-/** One steady-state poll of `source`: read (END − 60, END] (30 s re-read + 30 s interval) or the old 5.5 min, and ingest. */
-async function poll({ source, counts }: Reading, ledger: Ledger, readSeconds: number): Promise<PollCost> {
-  const reader = new KeplerReader({ source, schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
-  gcIfExposed();
-  const [s0, q0] = [counts.samples, counts.queries];
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await ingestInSteps(ledger, await reader.read(END - readSeconds, END));
-  const wallMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, samples: counts.samples - s0, queries: counts.queries - q0 };
-}
-
-/** A ledger holding everything up to END − 30 (a running service before its poll), and the heap it retains. */
-async function warm(source: SampleSource, history: number): Promise<{ ledger: Ledger; heap: number }> {
-  gcIfExposed();
-  const before = process.memoryUsage().heapUsed;
-  const ledger = new Ledger({ origin: END - 3600, windows: [{ label: '5m', seconds: 300 }, { label: '1h', seconds: 3600 }, { label: '24h', seconds: 86_400 }] });
-  const reader = new KeplerReader({ source, schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
-  await ingestInSteps(ledger, await reader.read(END - history * SCRAPE - 60, END - INTERVAL));
-  gcIfExposed();
-  return { ledger, heap: process.memoryUsage().heapUsed - before };
+/** Starts a poller process reading `readSeconds` per poll, sharded when `shard` ("i/N") is given. */
+async function startPoller(url: string, readSeconds: number, history: number, shard?: string): Promise<PollerProcess> {
+  const args = [url, String(readSeconds), String(history), ...(shard === undefined ? [] : [shard])];
+  const child = fork(fileURLToPath(new URL('./scale-poller.ts', import.meta.url)), args, {
+    execArgv: ['--expose-gc', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const reply = async <T>(): Promise<T> =>
+    ((await Promise.race([
+      once(child, 'message'),
+      once(child, 'exit').then(([code]) => {
+        throw new Error(`scale poller ${shard ?? 'unsharded'} exited with ${String(code)}`);
+      }),
+    ])) as [T])[0];
+  await reply<'ready'>();
+  return {
+    async poll() {
+      const answer = reply<PollReport>();
+      child.send('poll');
+      return answer;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.disconnect();
+      await exited;
+    },
+  };
 }
 
 async function run(opts: BenchOptions): Promise<BenchResult> {
@@ -150,34 +128,35 @@ async function run(opts: BenchOptions): Promise<BenchResult> {
     await rm(file);
     opts.log?.(`scale: ${written.series} series × ${history} samples in blocks`);
     const prometheus = await startPrometheus({ storageDir: path.join(dir, 'data') });
-    const client = new PrometheusClient({ url: prometheus.url, timeoutSeconds: 120 });
+    const pollers: PollerProcess[] = [];
     try {
-      const base = new PrometheusSource(client);
-      const counted = new Counting(base);
-      const single: Reading = { source: counted, counts: counted };
-      const shards: Reading[] = Array.from({ length: SHARDS }, (_, index) => {
-        const counts = new Counting(base);
-        return { source: new ShardedSource(counts, { index, count: SHARDS }), counts };
-      });
-      const reps = 3;
-      const runs: { single: PollCost[]; old: PollCost[]; shards: PollCost[][] } = { single: [], old: [], shards: shards.map(() => []) };
-      let heaps = { single: 0, shards: [] as number[] };
-      let totals: { single: Ledger; shards: Ledger[] } | undefined;
+      // Each poller in its own process, as deployed: a shard's heap holds only its own ledger and
+      // garbage (in one shared process, every poll paid major collections of all six ledgers).
+      const start = (readSeconds: number, shard?: string) => startPoller(prometheus.url, readSeconds, history, shard).then((p) => (pollers.push(p), p));
+      const single = await start(2 * SCRAPE);
+      const old = await start(OVERLAP + INTERVAL);
+      const shards: PollerProcess[] = [];
+      for (let i = 0; i < SHARDS; i++) shards.push(await start(2 * SCRAPE, `${i}/${SHARDS}`));
+      const reps = 5;
+      const runs: { single: PollReport[]; old: PollReport[]; shards: PollReport[][] } = { single: [], old: [], shards: shards.map(() => []) };
+      // One poll at a time, each repetition starting one place later in the list, so no poll always
+      // follows the same one; the first repetition warms up (JIT) and is left out.
+      const order: [PollerProcess, (r: PollReport) => void][] = [
+        [single, (c) => runs.single.push(c)],
+        [old, (c) => runs.old.push(c)],
+        ...shards.map((s, i): [PollerProcess, (r: PollReport) => void] => [s, (c) => runs.shards[i]?.push(c)]),
+      ];
       for (let r = 0; r <= reps; r++) {
-        const one = await warm(single.source, history);
-        const old = await warm(single.source, history);
-        const parts = [];
-        for (const s of shards) parts.push(await warm(s.source, history));
-        const costs = { single: await poll(single, one.ledger, 2 * SCRAPE), old: await poll(single, old.ledger, OVERLAP + INTERVAL), shards: [] as PollCost[] };
-        for (const [i, s] of shards.entries()) costs.shards.push(await poll(s, (parts[i] as { ledger: Ledger }).ledger, 2 * SCRAPE));
-        if (r === 0) continue; // warm-up
-        runs.single.push(costs.single);
-        runs.old.push(costs.old);
-        costs.shards.forEach((c, i) => runs.shards[i]?.push(c));
-        heaps = { single: one.heap, shards: parts.map((p) => p.heap) };
-        totals = { single: one.ledger, shards: parts.map((p) => p.ledger) };
+        for (let k = 0; k < order.length; k++) {
+          const [poller, keep] = order[(k + r) % order.length] as [PollerProcess, (r: PollReport) => void];
+          const report = await poller.poll();
+          if (r > 0) keep(report);
+        }
       }
-      const med = (xs: PollCost[], k: keyof PollCost) => median(xs.map((c) => c[k]));
+      const last = (xs: PollReport[]) => xs[xs.length - 1] as PollReport;
+      const heaps = { single: median(runs.single.map((c) => c.ledgerHeap)), shards: runs.shards.map((xs) => median(xs.map((c) => c.ledgerHeap))) };
+      const totals = { single: last(runs.single), shards: runs.shards.map(last) };
+      const med = (xs: PollReport[], k: 'wallMs' | 'cpuMs' | 'threadMs' | 'samples' | 'queries') => median(xs.map((c) => c[k]));
       const label = `${size / 1000}k series`;
       const singleMs = med(runs.single, 'wallMs');
       const shardMs = runs.shards.map((r) => med(r, 'wallMs'));
@@ -197,16 +176,22 @@ async function run(opts: BenchOptions): Promise<BenchResult> {
         note: `read (1 min) + ingest, wall time, median of ${reps}; shards ${shardMs.map((m) => m.toFixed(0)).join(' / ')} ms, ${runs.shards.map((r) => med(r, 'samples')).join(' / ')} samples; baseline: the unsharded poll of the same Prometheus`,
         goal: { text: '≤ 0.3× single', met: worst <= 0.3 * singleMs },
       });
-      const singleCpu = med(runs.single, 'cpuMs');
-      const shardCpu = Math.max(...runs.shards.map((r) => med(r, 'cpuMs')));
-      rows.push({
-        name: `${label}: CPU of one poll, slowest shard`,
-        figure: shardCpu,
-        unit: 'ms',
-        baseline: singleCpu,
-        note: `process.cpuUsage of the poller's process (Prometheus excluded); baseline: unsharded`,
-        goal: { text: '≤ 0.3× single', met: shardCpu <= 0.3 * singleCpu },
-      });
+      for (const [kind, key, what] of [
+        ['', 'cpuMs', "process.cpuUsage (the poller's whole process: main thread, GC and compiler helpers, gunzip; Prometheus excluded)"],
+        [' on the main thread', 'threadMs', 'process.threadCpuUsage of the main thread'],
+      ] as const) {
+        const singleCpu = med(runs.single, key);
+        const perShard = runs.shards.map((r) => med(r, key));
+        const shardCpu = Math.max(...perShard);
+        rows.push({
+          name: `${label}: CPU${kind} of one poll, slowest shard`,
+          figure: shardCpu,
+          unit: 'ms',
+          baseline: singleCpu,
+          note: `${what}, median of ${reps} in rotating order; shards ${perShard.map((m) => m.toFixed(0)).join(' / ')} ms (mean ${(mean(perShard) / singleCpu).toFixed(3)}×); baseline: unsharded`,
+          goal: { text: '≤ 0.3× single', met: shardCpu <= 0.3 * singleCpu },
+        });
+      }
       rows.push({
         name: `${label}: ledger heap, largest shard`,
         figure: Math.max(...heaps.shards) / 2 ** 20,
@@ -214,36 +199,31 @@ async function run(opts: BenchOptions): Promise<BenchResult> {
         baseline: heaps.single / 2 ** 20,
         note: `heapUsed after gc with the warmed ledger, minus before; shards ${heaps.shards.map((h) => (h / 2 ** 20).toFixed(1)).join(' / ')} MiB; baseline: unsharded`,
       });
-      if (totals !== undefined) {
-        const sum = new Map<string, number>();
-        for (const l of totals.shards) for (const h of l.hours('namespace', END - 3600, END)) sum.set(`${h.labels.join('/')}@${h.hourStart}`, (sum.get(`${h.labels.join('/')}@${h.hourStart}`) ?? 0) + h.joules);
-        let worstRel = 0;
-        const rowsSingle = totals.single.hours('namespace', END - 3600, END);
-        for (const h of rowsSingle) {
-          const got = sum.get(`${h.labels.join('/')}@${h.hourStart}`) ?? 0;
-          worstRel = Math.max(worstRel, Math.abs(got - h.joules) / Math.abs(h.joules));
-        }
-        rows.push({
-          name: `${label}: per-namespace hours, ${SHARDS} shards summed vs single`,
-          figure: worstRel,
-          unit: 'rel',
-          note: `largest relative difference over ${rowsSingle.length} namespace-hours (${sum.size} summed); samples ${totals.shards.map((l) => l.stats().samples).reduce((a, b) => a + b, 0)} vs ${totals.single.stats().samples}`,
-          goal: { text: '≤ 1e-9', met: worstRel <= 1e-9 && sum.size === rowsSingle.length },
-        });
-      }
+      const sum = new Map<string, number>();
+      const key = (h: HourRow) => `${h.labels.join('/')}@${h.hourStart}`;
+      for (const report of totals.shards) for (const h of report.hours) sum.set(key(h), (sum.get(key(h)) ?? 0) + h.joules);
+      let worstRel = 0;
+      for (const h of totals.single.hours) worstRel = Math.max(worstRel, Math.abs((sum.get(key(h)) ?? 0) - h.joules) / Math.abs(h.joules));
+      rows.push({
+        name: `${label}: per-namespace hours, ${SHARDS} shards summed vs single`,
+        figure: worstRel,
+        unit: 'rel',
+        note: `largest relative difference over ${totals.single.hours.length} namespace-hours (${sum.size} summed); samples ${totals.shards.reduce((a, r) => a + r.ledgerSamples, 0)} vs ${totals.single.ledgerSamples}`,
+        goal: { text: '≤ 1e-9', met: worstRel <= 1e-9 && sum.size === totals.single.hours.length },
+      });
       tables.push(
         [
-          `| ${label} | queries per poll | samples read per poll | poll wall ms | poll CPU ms | ledger heap MiB |`,
-          '|---|---|---|---|---|---|',
-          `| unsharded, fixed 5 m overlap | ${med(runs.old, 'queries')} | ${med(runs.old, 'samples')} | ${med(runs.old, 'wallMs').toFixed(0)} | ${med(runs.old, 'cpuMs').toFixed(0)} | ${(heaps.single / 2 ** 20).toFixed(1)} |`,
-          `| unsharded, adaptive | ${med(runs.single, 'queries')} | ${med(runs.single, 'samples')} | ${singleMs.toFixed(0)} | ${singleCpu.toFixed(0)} | ${(heaps.single / 2 ** 20).toFixed(1)} |`,
+          `| ${label} | queries per poll | samples read per poll | poll wall ms | poll CPU ms | main-thread CPU ms | ledger heap MiB |`,
+          '|---|---|---|---|---|---|---|',
+          `| unsharded, fixed 5 m overlap | ${med(runs.old, 'queries')} | ${med(runs.old, 'samples')} | ${med(runs.old, 'wallMs').toFixed(0)} | ${med(runs.old, 'cpuMs').toFixed(0)} | ${med(runs.old, 'threadMs').toFixed(0)} | ${(heaps.single / 2 ** 20).toFixed(1)} |`,
+          `| unsharded, adaptive | ${med(runs.single, 'queries')} | ${med(runs.single, 'samples')} | ${singleMs.toFixed(0)} | ${med(runs.single, 'cpuMs').toFixed(0)} | ${med(runs.single, 'threadMs').toFixed(0)} | ${(heaps.single / 2 ** 20).toFixed(1)} |`,
           ...runs.shards.map(
-            (r, i) => `| shard ${i}/${SHARDS}, adaptive | ${med(r, 'queries')} | ${med(r, 'samples')} | ${med(r, 'wallMs').toFixed(0)} | ${med(r, 'cpuMs').toFixed(0)} | ${((heaps.shards[i] ?? 0) / 2 ** 20).toFixed(1)} |`,
+            (r, i) => `| shard ${i}/${SHARDS}, adaptive | ${med(r, 'queries')} | ${med(r, 'samples')} | ${med(r, 'wallMs').toFixed(0)} | ${med(r, 'cpuMs').toFixed(0)} | ${med(r, 'threadMs').toFixed(0)} | ${((heaps.shards[i] ?? 0) / 2 ** 20).toFixed(1)} |`,
           ),
         ].join('\n'),
       );
     } finally {
-      await client.close();
+      for (const p of pollers) await p.stop();
       await prometheus.stop();
     }
   } finally {

@@ -1,0 +1,115 @@
+/**
+ * Child process of the scale bench: one poller (the unsharded one, or shard `index/count`) with a heap of its
+ * own, as in a deployment, where each shard runs in its own process. Started with
+ * `<prometheus url> <read seconds> <history samples> [index/count]`; each message from the parent asks for one
+ * measured poll: a freshly warmed ledger (everything up to END − 30), a forced collection and a pause, then one
+ * steady-state poll of (END − read seconds, END], read and ingest. Replies with a {@link PollReport}.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Ledger } from '../src/core/ledger/index.js';
+import type { HourRow } from '../src/core/types.js';
+import { DEFAULT_CLASSIFY_OPTIONS } from '../src/core/schema/index.js';
+import { parseShard } from '../src/core/shard/node-hash.js';
+import { PrometheusClient } from '../src/prometheus/client.js';
+import { PrometheusSource } from '../src/prometheus/source.js';
+import { ingestInSteps } from '../src/service/ingest-in-steps.js';
+import { KeplerReader } from '../src/read/kepler-reader.js';
+import type { RangeRequest, SampleSource } from '../src/read/sample-source.js';
+import { ShardedSource } from '../src/read/sharded-source.js';
+import { SCALE_END, SCALE_SCRAPE } from './scale-data.js';
+import { gc } from './stats.js';
+
+/** Idle time between the forced collection and the measured poll (helper threads finish sweeping). */
+const SETTLE_MS = 100;
+
+/** What one measured poll cost, and the poller's state after it. */
+export interface PollReport {
+  readonly wallMs: number;
+  /** CPU of the whole process: main thread, V8's GC and compiler helper threads, libuv's pool (gunzip). */
+  readonly cpuMs: number;
+  /** CPU of the main thread alone. */
+  readonly threadMs: number;
+  readonly samples: number;
+  readonly queries: number;
+  /** Heap the warmed ledger retains (heapUsed after collections, minus before warming it). */
+  readonly ledgerHeap: number;
+  /** Samples the ledger holds after the poll. */
+  readonly ledgerSamples: number;
+  /** Per-namespace hours of the last whole hour before SCALE_END. */
+  readonly hours: readonly HourRow[];
+}
+
+/** Samples returned and queries sent through a source. */
+class Counting implements SampleSource {
+  samples = 0;
+  queries = 0;
+  constructor(private readonly inner: SampleSource) {}
+  async fetchRange(request: RangeRequest, signal?: AbortSignal) {
+    this.queries++;
+    const out = await this.inner.fetchRange(request, signal);
+    for (const s of out) this.samples += s.timestamps.length;
+    return out;
+  }
+  presentMetricNames(names: readonly string[], signal?: AbortSignal) {
+    return this.inner.presentMetricNames(names, signal);
+  }
+  labelValues(label: string, selector: string, start: number, end: number, signal?: AbortSignal) {
+    this.queries++;
+    return (this.inner.labelValues as NonNullable<SampleSource['labelValues']>).call(this.inner, label, selector, start, end, signal);
+  }
+  seriesLabels(selector: string, start: number, end: number, signal?: AbortSignal, limit?: number) {
+    this.queries++;
+    return (this.inner.seriesLabels as NonNullable<SampleSource['seriesLabels']>).call(this.inner, selector, start, end, signal, limit);
+  }
+}
+
+const [url, readArg, historyArg, shardArg] = process.argv.slice(2);
+const readSeconds = Number(readArg);
+const history = Number(historyArg);
+const shard = shardArg === undefined ? undefined : parseShard(shardArg);
+if (url === undefined || !(readSeconds > 0) || !(history > 0) || typeof shard === 'string') throw new Error(`usage: scale-poller <url> <read seconds> <history> [i/N]`);
+const client = new PrometheusClient({ url, timeoutSeconds: 120 });
+const counts = new Counting(new PrometheusSource(client));
+const source: SampleSource = shard === undefined ? counts : new ShardedSource(counts, shard);
+const reader = () => new KeplerReader({ source, schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
+
+async function measure(): Promise<PollReport> {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const ledger = new Ledger({ origin: SCALE_END - 3600, windows: [{ label: '5m', seconds: 300 }, { label: '1h', seconds: 3600 }, { label: '24h', seconds: 86_400 }] });
+  await ingestInSteps(ledger, await reader().read(SCALE_END - history * SCALE_SCRAPE - 60, SCALE_END - SCALE_SCRAPE));
+  gc();
+  const ledgerHeap = process.memoryUsage().heapUsed - before;
+  const polling = reader();
+  await sleep(SETTLE_MS);
+  const [s0, q0] = [counts.samples, counts.queries];
+  const cpu0 = process.cpuUsage();
+  const thread0 = process.threadCpuUsage();
+  const t0 = performance.now();
+  await ingestInSteps(ledger, await polling.read(SCALE_END - readSeconds, SCALE_END));
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const thread = process.threadCpuUsage(thread0);
+  return {
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    threadMs: (thread.user + thread.system) / 1000,
+    samples: counts.samples - s0,
+    queries: counts.queries - q0,
+    ledgerHeap,
+    ledgerSamples: ledger.stats().samples,
+    hours: ledger.hours('namespace', SCALE_END - 3600, SCALE_END),
+  };
+}
+
+process.on('message', () => {
+  measure().then(
+    (report) => process.send?.(report),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});
+process.on('disconnect', () => void client.close().then(() => process.exit(0)));
+process.send?.('ready');
