@@ -13,21 +13,24 @@ export const CLUSTER_NAMESPACES = 5000;
 
 const hex = (i: number, width: number): string => i.toString(16).padStart(width, '0');
 
-/** The cluster from `start` to `end` (unix seconds); Kepler and every pod started an hour before `start`. */
-export function clusterScenario(start: number, end: number): Scenario {
+/**
+ * The cluster from `start` to `end` (unix seconds); Kepler and every pod started an hour before `start`.
+ * `size` shrinks it (tests).
+ */
+export function clusterScenario(start: number, end: number, size: { readonly nodes: number; readonly pods: number } = { nodes: NODES, pods: PODS }): Scenario {
   const born = start - 3600;
-  const nodes: SimNode[] = Array.from({ length: NODES }, (_, n) => ({
+  const nodes: SimNode[] = Array.from({ length: size.nodes }, (_, n) => ({
     name: `worker-${n}`,
     keplerStart: born,
     scrapePhaseMs: (n * 293) % 30_000,
     idleWatts: { package: 20 + n, dram: 5 },
     raplOffsetJoules: 0,
   }));
-  const pods: SimPod[] = Array.from({ length: PODS }, (_, p) => ({
+  const pods: SimPod[] = Array.from({ length: size.pods }, (_, p) => ({
     kind: 'workload',
     namespace: `namespace-${p % CLUSTER_NAMESPACES}`,
     name: `app-${hex(p, 6)}`,
-    node: `worker-${p % NODES}`,
+    node: `worker-${p % size.nodes}`,
     uid: `${hex(p, 8)}-0000-4000-8000-${hex(p * 7919, 12)}`,
     containerName: 'app',
     containerId: hex(p, 16),
