@@ -176,6 +176,14 @@ async function runRaw(opts: BenchOptions): Promise<BenchRow[]> {
   }
 }
 
+/** Prometheus' own CPU time so far (`process_cpu_seconds_total` on its /metrics), seconds. */
+async function prometheusCpuSeconds(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = /^process_cpu_seconds_total (\S+)$/m.exec(text);
+  if (line === null) throw new Error('Prometheus /metrics has no process_cpu_seconds_total');
+  return Number(line[1]);
+}
+
 async function runHistory(opts: BenchOptions): Promise<BenchRow[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'energy-ledger-restore-month-'));
   try {
@@ -195,16 +203,18 @@ async function runHistory(opts: BenchOptions): Promise<BenchRow[]> {
       const table = new RestoredHours(from, from + MONTH_HOURS * HOUR);
       let taken: number | undefined;
       const loadBefore = load();
+      const prometheusCpu0 = await prometheusCpuSeconds(prometheus.url);
       const cost = await measure(async () => {
         taken = await fillFromPublishedHistory(client, table);
       });
+      const prometheusCpu = (await prometheusCpuSeconds(prometheus.url)) - prometheusCpu0;
       if (taken !== from || table.groups('namespace').length !== CLUSTER_NAMESPACES) throw new Error(`history restored ${table.groups('namespace').length} namespaces from ${taken}`);
       return [
         {
           name: `history path: ${MONTH_HOURS} h (a month) of ${CLUSTER_NAMESPACES} namespaces + ${NODES} nodes from a real Prometheus`,
           figure: cost.seconds,
           unit: 's',
-          note: `${(samples / 1e6).toFixed(1)}M published samples (promtool + write ${loadSeconds.toFixed(0)} s); 3 queries per hour, 4 hours at a time; CPU ${cost.cpuSeconds.toFixed(0)} s; peak heap ${mib(cost.peakHeap)}, heap + array buffers ${mib(cost.peakMemory)}; load ${loadBefore} → ${load()}`,
+          note: `${(samples / 1e6).toFixed(1)}M published samples (promtool + write ${loadSeconds.toFixed(0)} s); 3 queries per hour, 4 hours at a time; CPU ${cost.cpuSeconds.toFixed(0)} s (Prometheus ${prometheusCpu.toFixed(0)} s); peak heap ${mib(cost.peakHeap)}, heap + array buffers ${mib(cost.peakMemory)}; load ${loadBefore} → ${load()}`,
         },
       ];
     } finally {
