@@ -54,6 +54,10 @@ export interface OpCost {
   readonly eldMaxMs: number;
   /** Highest `heapUsed` sampled while it ran (every 5 ms and at the end), bytes. */
   readonly peakHeap: number;
+  /** Highest `heapUsed + arrayBuffers` sampled the same way, bytes (response bodies live in array buffers). */
+  readonly peakMemory: number;
+  /** CPU time of this process (all its threads) while it ran, seconds. */
+  readonly cpuSeconds: number;
 }
 
 /** Runs `fn` while watching the event loop and the heap. */
@@ -64,7 +68,9 @@ export async function measure(fn: () => Promise<unknown>): Promise<OpCost> {
   // main thread neither ran nor waited for a CPU, seen only right after a forced GC).
   await delay(SETTLE_MS);
   const histogram = monitorEventLoopDelay({ resolution: 10 });
-  let peakHeap = process.memoryUsage().heapUsed;
+  const startUsage = process.memoryUsage();
+  let peakHeap = startUsage.heapUsed;
+  let peakMemory = startUsage.heapUsed + startUsage.arrayBuffers;
   let last = performance.now();
   let lastWait = runQueueWaitMs();
   let maxGap = 0;
@@ -76,11 +82,14 @@ export async function measure(fn: () => Promise<unknown>): Promise<OpCost> {
     if (wait !== undefined && lastWait !== undefined) maxOwn = Math.max(maxOwn, now - last - 5 - (wait - lastWait));
     last = now;
     lastWait = wait;
-    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    const usage = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+    peakMemory = Math.max(peakMemory, usage.heapUsed + usage.arrayBuffers);
   };
   const timer = setInterval(tick, 5);
   histogram.enable();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     await fn();
     tick();
@@ -88,12 +97,15 @@ export async function measure(fn: () => Promise<unknown>): Promise<OpCost> {
     clearInterval(timer);
     histogram.disable();
   }
+  const cpu = process.cpuUsage(cpu0);
   return {
     seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxStallMs: Math.max(0, maxGap),
     maxOwnStallMs: lastWait === undefined ? undefined : Math.max(0, maxOwn),
     eldMaxMs: histogram.max / 1e6,
     peakHeap,
+    peakMemory,
   };
 }
 

@@ -6,7 +6,7 @@
  * restored hours holds at 5k namespaces. A month is 744 h: both paths read hour after hour, so their
  * time scales linearly with the hours (the figures give the month estimate in the note).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RestoredHours } from '../src/core/ledger/index.js';
@@ -23,6 +23,7 @@ import { startPrometheus } from '../test/support/prometheus-server.js';
 import { backfill } from './backfill.js';
 import { writeKeplerSeries } from './kepler-series.js';
 import { measure } from './poll-cost.js';
+import { writePublishedHistory } from './published-history.js';
 import type { BenchModule, BenchOptions, BenchRow } from './types.js';
 
 const HOUR = 3600;
@@ -31,22 +32,21 @@ const MONTH_HOURS = 744;
 const NAMESPACES = 5000;
 const NODES = 100;
 
-/** The published history of `hours` hours before `end`: per hour, two scrapes of one replica in the last minutes of the next hour. */
-function historyText(end: number, hours: number): string {
-  const lines: string[] = ['# TYPE energy_ledger_data_watermark_timestamp_seconds gauge'];
-  const first = end - hours * HOUR;
-  const scrapes = (h: number): number[] => [h + 2 * HOUR - 60, h + 2 * HOUR - 30];
-  for (let h = first; h < end - HOUR; h += HOUR) for (const t of scrapes(h)) lines.push(`energy_ledger_data_watermark_timestamp_seconds{job="energy-ledger",instance="a"} ${h + HOUR + 1800} ${t}`);
-  lines.push('# TYPE energy_ledger_namespace_period_energy_watt_hours gauge');
-  for (let n = 0; n < NAMESPACES; n++) {
-    for (let h = first; h < end - HOUR; h += HOUR) for (const t of scrapes(h)) lines.push(`energy_ledger_namespace_period_energy_watt_hours{job="energy-ledger",instance="a",namespace="namespace-${n}",period="previous_hour"} ${(n % 97) + 1.25} ${t}`);
-  }
-  lines.push('# TYPE energy_ledger_node_period_energy_watt_hours gauge');
-  for (let n = 0; n < NODES; n++) {
-    for (let h = first; h < end - HOUR; h += HOUR) for (const t of scrapes(h)) lines.push(`energy_ledger_node_period_energy_watt_hours{job="energy-ledger",instance="a",node="node-${n}",period="previous_hour"} ${n + 100.5} ${t}`);
-  }
-  lines.push('# EOF');
-  return lines.join('\n') + '\n';
+/** The history path of the restore as `restoreHours` runs it, with no raw hours: fills `table`, returns the earliest hour taken. */
+export function fillFromPublishedHistory(client: PrometheusClient, table: RestoredHours): Promise<number | undefined> {
+  return fillFromHistory(
+    {
+      history: { prometheus: client, serviceSelector: '{job="energy-ledger"}', namespaceLabels: ['namespace'], nodeLabels: ['node'] },
+      hours: table,
+      firstRaw: undefined,
+      logger: createLogger({ level: 'silent' }),
+      onMismatch: () => undefined,
+      onError: () => undefined,
+      sleep: abortableSleep,
+      retrySeconds: 1,
+    },
+    new AbortController().signal,
+  );
 }
 
 /** Retained heap of a month of restored hours at 5k namespaces and 100 nodes, bytes. */
@@ -72,7 +72,7 @@ async function run(opts: BenchOptions): Promise<BenchRow[]> {
     const count = ((hours * HOUR + 600) / step) | 0;
     const written = await writeKeplerSeries(file, { podSeries: 10_000 - 400, namespaces: NAMESPACES, end: END, count, stepSeconds: step, labels: 'minimal' });
     const history = path.join(dir, 'history.om');
-    await writeFile(history, historyText(END, hours));
+    await writePublishedHistory(history, { end: END, hours, namespaces: NAMESPACES, nodes: NODES });
     await createBlocksFromOpenMetrics(file, path.join(dir, 'data'));
     await createBlocksFromOpenMetrics(history, path.join(dir, 'data'));
     await rm(file);
@@ -102,19 +102,7 @@ async function run(opts: BenchOptions): Promise<BenchRow[]> {
       const table = new RestoredHours(from, from + historyHours * HOUR);
       let taken: number | undefined;
       const hist = await measure(async () => {
-        taken = await fillFromHistory(
-          {
-            history: { prometheus: client, serviceSelector: '{job="energy-ledger"}', namespaceLabels: ['namespace'], nodeLabels: ['node'] },
-            hours: table,
-            firstRaw: undefined,
-            logger: createLogger({ level: 'silent' }),
-            onMismatch: () => undefined,
-            onError: () => undefined,
-            sleep: abortableSleep,
-            retrySeconds: 1,
-          },
-          new AbortController().signal,
-        );
+        taken = await fillFromPublishedHistory(client, table);
       });
       if (taken !== from || table.groups('namespace').length !== NAMESPACES) throw new Error(`history restored ${table.groups('namespace').length} namespaces from ${taken}`);
       rows.push({

@@ -6,13 +6,14 @@ import { accuracy } from './accuracy.js';
 import { churn } from './churn.js';
 import { startupBackfill } from './backfill.js';
 import { startupRestore } from './restore.js';
+import { restoreMonthHistory, restoreMonthRaw } from './restore-month.js';
 import { coreIngest } from './core-ingest.js';
 import { pollCost } from './poll-cost.js';
 import { scale } from './scale.js';
 import { scrapeLatency } from './scrape-latency.js';
 import type { BenchModule, BenchRow } from './types.js';
 
-const MODULES: readonly BenchModule[] = [accuracy, pollCost, scrapeLatency, coreIngest, startupBackfill, startupRestore, churn, scale];
+const MODULES: readonly BenchModule[] = [accuracy, pollCost, scrapeLatency, coreIngest, startupBackfill, startupRestore, restoreMonthRaw, restoreMonthHistory, churn, scale];
 
 function format(n: number | undefined): string {
   if (n === undefined) return '—';

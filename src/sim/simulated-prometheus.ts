@@ -10,10 +10,12 @@ import { collectStored, specsNamed, type StoredSeries } from './stored.js';
 export interface SimulatedPrometheusOptions {
   /** Current time, unix seconds: later samples do not exist yet. Default: everything up to the scenario end. */
   readonly now?: () => number;
+  /** One-hour chunks (per metric) kept in memory. Default 512; a reader that only moves forward needs a few per metric. */
+  readonly maxCachedChunks?: number;
 }
 
 const CHUNK_SECONDS = 3600;
-const MAX_CACHED_CHUNKS = 512;
+const DEFAULT_MAX_CACHED_CHUNKS = 512;
 
 const chunkKey = (metric: string, h: number): string => `${metric}@${h}`;
 
@@ -88,13 +90,14 @@ export class SimulatedPrometheus implements SampleSource {
       return cached;
     }
     // Every requested metric missing at h, this one last so that filling the cache never evicts it.
-    const missing = [...this.requested].filter((m) => m !== metric && !this.chunks.has(chunkKey(m, h))).slice(0, MAX_CACHED_CHUNKS - 1);
+    const maxCached = this.options.maxCachedChunks ?? DEFAULT_MAX_CACHED_CHUNKS;
+    const missing = [...this.requested].filter((m) => m !== metric && !this.chunks.has(chunkKey(m, h))).slice(0, maxCached - 1);
     missing.push(metric);
     const stored = collectStored(this.scenario, specsNamed(this.scenario, missing), h, h + CHUNK_SECONDS);
     let result: KeyedSeries[] = [];
     for (const m of missing) {
       const series = (stored.get(m) ?? []).map((s) => ({ ...s, key: JSON.stringify(Object.entries(s.labels).sort()) }));
-      if (this.chunks.size >= MAX_CACHED_CHUNKS) this.chunks.delete(this.chunks.keys().next().value!);
+      if (this.chunks.size >= maxCached) this.chunks.delete(this.chunks.keys().next().value!);
       this.chunks.set(chunkKey(m, h), series);
       result = series;
     }

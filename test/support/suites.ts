@@ -7,6 +7,7 @@
 export const E2E_TESTS: readonly string[] = [
   'test/accuracy/ledger-vs-truth.test.ts',
   'test/bench/bench-smoke.test.ts',
+  'test/bench/simulated-prometheus-api.test.ts',
   'test/cli/spawn.test.ts',
   'test/core/schema/promtool-selectors.test.ts',
   'test/deploy/config.test.ts',
