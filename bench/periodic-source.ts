@@ -7,7 +7,7 @@
  * not stationary fails loudly instead of serving wrong samples.
  */
 import type { RawSeries } from '../src/core/types.js';
-import type { RangeRequest, SampleSource } from '../src/source/sample-source.js';
+import type { RangeRequest, SampleSource } from '../src/read/sample-source.js';
 
 /** Options of {@link PeriodicSource}. */
 export interface PeriodicSourceOptions {

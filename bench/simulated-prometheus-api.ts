@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { constants, gzip as gzipCallback } from 'node:zlib';
 import type { RawSeries } from '../src/core/types.js';
-import type { SampleSource } from '../src/source/sample-source.js';
+import type { SampleSource } from '../src/read/sample-source.js';
 
 const gzip = promisify(gzipCallback);
 

@@ -16,8 +16,8 @@ import type { RawSeries } from '../../src/core/types.js';
 import { PrometheusClient } from '../../src/prometheus/client.js';
 import { rangeSelector } from '../../src/prometheus/selector.js';
 import { PrometheusSource } from '../../src/prometheus/source.js';
-import { HourReader } from '../../src/service/hour-reader.js';
-import { KeplerReader } from '../../src/service/kepler-reader.js';
+import { HourReader } from '../../src/read/hour-reader.js';
+import { KeplerReader } from '../../src/read/kepler-reader.js';
 import { generateScenario, SimulatedPrometheus, writeOpenMetrics, type Scenario } from '../../src/sim/index.js';
 import type { RunningBackend } from '../support/backend.js';
 import { startPrometheus } from '../support/prometheus-server.js';
@@ -27,7 +27,7 @@ const START = 1_767_225_600; // 2026-01-01T00:00:00Z
 const QUERIES = queriesFor('v0.10+', DEFAULT_CLASSIFY_OPTIONS).map((q) => buildSelector(q));
 
 function sorted(series: readonly RawSeries[]): { labels: string; timestamps: readonly number[]; values: readonly number[] }[] {
-  return series.map((s) => ({ labels: JSON.stringify(Object.entries(s.labels).sort()), timestamps: s.timestamps, values: s.values })).sort((a, b) => (a.labels < b.labels ? -1 : 1));
+  return series.map((s) => ({ labels: JSON.stringify(Object.entries(s.labels).sort()), timestamps: Array.from(s.timestamps), values: Array.from(s.values) })).sort((a, b) => (a.labels < b.labels ? -1 : 1));
 }
 
 async function restore(url: string, from: number, to: number): Promise<RestoredHours> {
