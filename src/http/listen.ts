@@ -38,6 +38,9 @@ const MAX_HEADER_BYTES = 8192;
 /** Bounds on what a client may send and how long it may take (no endpoint reads a body). */
 const SERVER_LIMITS: ServerOptions = { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: 10_000, requestTimeout: 30_000 };
 
+/** While closing, how often connections that have turned idle are closed, ms. */
+const IDLE_CLOSE_MS = 50;
+
 /** Starts an HTTP (or, with `tls`, HTTPS) server for `app` on `host:port` (parsed by the config). */
 export async function listen(app: RequestListener, { host, port }: HostPort, options: ListenOptions = {}): Promise<Listening> {
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -59,7 +62,16 @@ export async function listen(app: RequestListener, { host, port }: HostPort, opt
     url: `${options.tls === undefined ? 'http' : 'https'}://${urlHost}:${bound}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(new ListenError(`failed to close ${address}: ${err.message}`, { cause: err })) : resolve()));
+        // A keep-alive connection busy at close() stays open, and a scraper that reuses it every second kept
+        // the server from closing at all: later responses say `Connection: close`, and connections that
+        // turn idle are closed as they do.
+        server.prependListener('request', (_req, res) => res.setHeader('Connection', 'close'));
+        const closeIdle = setInterval(() => server.closeIdleConnections(), IDLE_CLOSE_MS);
+        server.close((err) => {
+          clearInterval(closeIdle);
+          if (err) reject(new ListenError(`failed to close ${address}: ${err.message}`, { cause: err }));
+          else resolve();
+        });
         server.closeIdleConnections();
       }),
   };
