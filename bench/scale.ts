@@ -78,7 +78,8 @@ interface PollerProcess {
 async function startPoller(url: string, readSeconds: number, history: number, shard?: string): Promise<PollerProcess> {
   const args = [url, String(readSeconds), String(history), ...(shard === undefined ? [] : [shard])];
   const child = fork(fileURLToPath(new URL('./scale-poller.ts', import.meta.url)), args, {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    // SCALE_NODE_FLAGS (e.g. `--single-threaded-gc`): node flags for every poller, single and shards alike.
+    execArgv: ['--expose-gc', ...(process.env.SCALE_NODE_FLAGS ?? '').split(' ').filter((f) => f !== ''), '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const reply = async <T>(): Promise<T> =>
