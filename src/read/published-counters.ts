@@ -1,4 +1,5 @@
 import { COUNTER_PERIOD, HOUR_SECONDS, periodSpans, type LedgerCalendar, type PublishedCounterGroup, type PublishedCounters } from '../core/ledger/index.js';
+import { groupKeyOf } from '../core/schema/key-codec.js';
 import type { RawSeries, Scope } from '../core/types.js';
 import { METRICS } from '../exposition/names.js';
 import { addMatchers } from '../prometheus/selector.js';
@@ -70,13 +71,13 @@ export async function readPublishedCounters(o: PublishedHistoryOptions, calendar
     const monthJoules = new Map<string, number>();
     for (const s of month) {
       const value = targetKey(s, [...labels, 'period']) === chosen.target ? sampleAt(s) : undefined;
-      if (value !== undefined) monthJoules.set(JSON.stringify(labels.map((n) => s.labels[n] ?? '')), value * HOUR_SECONDS);
+      if (value !== undefined) monthJoules.set(groupKeyOf(labels.map((n) => s.labels[n] ?? '')), value * HOUR_SECONDS);
     }
     for (const s of counters) {
       const value = targetKey(s, labels) === chosen.target ? sampleAt(s) : undefined;
       if (value === undefined) continue;
       const values = labels.map((n) => s.labels[n] ?? '');
-      groups.push({ scope, labels: values, counterJoules: value, monthToDateJoules: monthJoules.get(JSON.stringify(values)) ?? 0 });
+      groups.push({ scope, labels: values, counterJoules: value, monthToDateJoules: monthJoules.get(groupKeyOf(values)) ?? 0 });
     }
   }
   // A scrape's watermark says which month its counters are of; without one, the scrape's own time.

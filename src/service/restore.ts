@@ -82,16 +82,7 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
     },
   });
   while (!reader.done) {
-    try {
-      await reader.read(signal);
-    } catch (error) {
-      if (signal.aborted) return;
-      const reason = error instanceof PrometheusError ? error.reason : 'bad_response';
-      metrics.countRestoreError(reason);
-      logger.warn({ reason, err: error instanceof Error ? error.message : String(error) }, 'restore read failed; retrying from where it stopped');
-      await o.sleep(o.retrySeconds * 1000, signal);
-      if (signal.aborted) return;
-    }
+    if ((await untilRead(o, signal, 'restore read failed; retrying from where it stopped', () => reader.read(signal))) === undefined) return;
   }
   const hours = RestoredHours.fromLedger(reader.ledger, from, to);
   const perNode = reader.perNode === undefined ? undefined : RestoredHours.fromLedger(reader.perNode, from, to);
@@ -121,27 +112,32 @@ export async function restoreHours(o: RestoreOptions, signal: AbortSignal): Prom
 }
 
 /**
- * The newest published scrape of the counters (their bases), read like the restore's other reads: a failed
- * read is counted and retried. Undefined when `signal` aborts first.
+ * `read`, again after `o.retrySeconds` for as long as it fails (each failure counted in
+ * `energy_ledger_restore_errors_total` and logged with `message`); undefined when `signal` aborts first.
  */
-async function readCounters(o: RestoreOptions, signal: AbortSignal): Promise<PublishedCounters | undefined> {
-  const { history, calendar } = o;
-  if (history === undefined || calendar === undefined) return NO_PUBLISHED_COUNTERS;
+async function untilRead<T>(o: RestoreOptions, signal: AbortSignal, message: string, read: () => Promise<T>): Promise<{ value: T } | undefined> {
   while (!signal.aborted) {
     try {
-      const started = o.now();
-      const counters = await readPublishedCounters(history, calendar, started, signal);
-      o.logger.info({ groups: counters.groups.length, seconds: o.now() - started }, 'counter bases read from the published counters');
-      return counters;
+      return { value: await read() };
     } catch (error) {
       if (signal.aborted) break;
       const reason = error instanceof PrometheusError ? error.reason : 'bad_response';
       o.metrics.countRestoreError(reason);
-      o.logger.warn({ reason, err: error instanceof Error ? error.message : String(error) }, 'reading the published counters failed; retrying');
+      o.logger.warn({ reason, err: error instanceof Error ? error.message : String(error) }, message);
       await o.sleep(o.retrySeconds * 1000, signal);
     }
   }
   return undefined;
+}
+
+/** The newest published scrape of the counters (their bases), read like the restore's other reads. Undefined when `signal` aborts first. */
+async function readCounters(o: RestoreOptions, signal: AbortSignal): Promise<PublishedCounters | undefined> {
+  const { history, calendar } = o;
+  if (history === undefined || calendar === undefined) return NO_PUBLISHED_COUNTERS;
+  const started = o.now();
+  const read = await untilRead(o, signal, 'reading the published counters failed; retrying', () => readPublishedCounters(history, calendar, o.now(), signal));
+  if (read !== undefined) o.logger.info({ groups: read.value.groups.length, seconds: o.now() - started }, 'counter bases read from the published counters');
+  return read?.value;
 }
 
 /** What {@link fillFromHistory} fills and how it reports. */
