@@ -1,9 +1,10 @@
 /**
  * Child process of the scale bench: one poller (the unsharded one, or shard `index/count`) with a heap of its
  * own, as in a deployment, where each shard runs in its own process. Started with
- * `<prometheus url> <read seconds> <history samples> [index/count]`; each message from the parent asks for one
- * measured poll: a freshly warmed ledger (everything up to END − 30), a forced collection and a pause, then one
- * steady-state poll of (END − read seconds, END], read and ingest. Replies with a {@link PollReport}.
+ * `<prometheus url> <read seconds> <history samples> <polls> [index/count]`, it warms a ledger with everything
+ * up to `SCALE_END − polls × SCALE_SCRAPE`; each message from the parent then asks for the next steady-state
+ * poll, as the service makes them: the same ledger and reader, the window `(t − read seconds, t]` one scrape
+ * later each time, up to SCALE_END, and no forced collection in between. Replies with a {@link PollReport}.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Ledger } from '../src/core/ledger/index.js';
@@ -19,7 +20,7 @@ import { ShardedSource } from '../src/read/sharded-source.js';
 import { SCALE_END, SCALE_SCRAPE } from './scale-data.js';
 import { gc } from './stats.js';
 
-/** Idle time between the forced collection and the measured poll (helper threads finish sweeping). */
+/** Idle time between the warm-up's forced collection and the first poll (helper threads finish sweeping). */
 const SETTLE_MS = 100;
 
 /** What one measured poll cost, and the poller's state after it. */
@@ -31,11 +32,11 @@ export interface PollReport {
   readonly threadMs: number;
   readonly samples: number;
   readonly queries: number;
-  /** Heap the warmed ledger retains (heapUsed after collections, minus before warming it). */
+  /** Heap the warmed ledger retains (heapUsed after collections, minus before warming it; measured once). */
   readonly ledgerHeap: number;
   /** Samples the ledger holds after the poll. */
   readonly ledgerSamples: number;
-  /** Per-namespace hours of the last whole hour before SCALE_END. */
+  /** Per-namespace hours of the last whole hour before SCALE_END (complete after the last poll). */
   readonly hours: readonly HourRow[];
 }
 
@@ -63,30 +64,41 @@ class Counting implements SampleSource {
   }
 }
 
-const [url, readArg, historyArg, shardArg] = process.argv.slice(2);
+const [url, readArg, historyArg, pollsArg, shardArg] = process.argv.slice(2);
 const readSeconds = Number(readArg);
 const history = Number(historyArg);
+const polls = Number(pollsArg);
 const shard = shardArg === undefined ? undefined : parseShard(shardArg);
-if (url === undefined || !(readSeconds > 0) || !(history > 0) || typeof shard === 'string') throw new Error(`usage: scale-poller <url> <read seconds> <history> [i/N]`);
+if (url === undefined || !(readSeconds > 0) || !(history > polls) || !(polls > 0) || typeof shard === 'string') {
+  throw new Error(`usage: scale-poller <url> <read seconds> <history> <polls> [i/N]`);
+}
 const client = new PrometheusClient({ url, timeoutSeconds: 120 });
 const counts = new Counting(new PrometheusSource(client));
 const source: SampleSource = shard === undefined ? counts : new ShardedSource(counts, shard);
-const reader = () => new KeplerReader({ source, schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
+const reader = new KeplerReader({ source, schema: 'v0.10+', classify: DEFAULT_CLASSIFY_OPTIONS });
+const ledger = new Ledger({ origin: SCALE_END - 3600, windows: [{ label: '5m', seconds: 300 }, { label: '1h', seconds: 3600 }, { label: '24h', seconds: 86_400 }] });
+/** The end of the window the next poll reads. */
+let next = SCALE_END - polls * SCALE_SCRAPE;
 
-async function measure(): Promise<PollReport> {
+/** The ledger warmed with every sample up to the first poll's window; the heap it retains. */
+async function warm(): Promise<number> {
   gc();
   const before = process.memoryUsage().heapUsed;
-  const ledger = new Ledger({ origin: SCALE_END - 3600, windows: [{ label: '5m', seconds: 300 }, { label: '1h', seconds: 3600 }, { label: '24h', seconds: 86_400 }] });
-  await ingestInSteps(ledger, await reader().read(SCALE_END - history * SCALE_SCRAPE - 60, SCALE_END - SCALE_SCRAPE));
+  await ingestInSteps(ledger, await reader.read(SCALE_END - history * SCALE_SCRAPE - 60, next));
   gc();
-  const ledgerHeap = process.memoryUsage().heapUsed - before;
-  const polling = reader();
+  const heap = process.memoryUsage().heapUsed - before;
   await sleep(SETTLE_MS);
+  return heap;
+}
+
+async function poll(ledgerHeap: number): Promise<PollReport> {
+  next += SCALE_SCRAPE;
+  if (next > SCALE_END) throw new Error(`more than ${polls} polls asked for`);
   const [s0, q0] = [counts.samples, counts.queries];
   const cpu0 = process.cpuUsage();
   const thread0 = process.threadCpuUsage();
   const t0 = performance.now();
-  await ingestInSteps(ledger, await polling.read(SCALE_END - readSeconds, SCALE_END));
+  await ingestInSteps(ledger, await reader.read(next - readSeconds, next));
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const thread = process.threadCpuUsage(thread0);
@@ -102,8 +114,9 @@ async function measure(): Promise<PollReport> {
   };
 }
 
+const ledgerHeap = await warm();
 process.on('message', () => {
-  measure().then(
+  poll(ledgerHeap).then(
     (report) => process.send?.(report),
     (error: unknown) => {
       console.error(error);

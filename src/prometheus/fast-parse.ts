@@ -509,3 +509,13 @@ class Scanner {
     return i;
   }
 }
+
+/**
+ * One Scanner alive for the life of the process, for its hidden class: V8 drops optimized code whose
+ * embedded maps die in a full collection. With no Scanner alive between polls, every major GC (the memory
+ * reducer runs them while the process idles between polls) threw away the whole parser's optimized code,
+ * and the next poll parsed in the interpreter until V8 optimized it again: a cost that does not shrink with
+ * a shard's series (bench/RESULTS.md, "Scale: steady-state polls").
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- held for its map, see above
+const LIVE_SCANNER = new Scanner(Buffer.alloc(0));
