@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countSamples } from '../../src/exposition/body-size.js';
 import { createMetricsRegistry } from '../../src/exposition/registry.js';
@@ -19,6 +20,16 @@ describe('/metrics size gauges', () => {
     expect(countSamples(text)).toBe(3);
     expect(countSamples(Buffer.from(text))).toBe(3);
     expect(countSamples('')).toBe(0);
+  });
+
+  it('count what a line-by-line split counts, for any text of lines, comments, blanks and unicode', () => {
+    const text = fc.array(fc.constantFrom('a', '#', '\n', ' ', '{', 'é', '\r'), { maxLength: 60 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(text, (body) => {
+        expect(countSamples(body)).toBe(sampleLines(body));
+        expect(countSamples(Buffer.from(body))).toBe(sampleLines(body));
+      }),
+    );
   });
 
   it('report the series and bytes of the energy part of the body that carries them, and follow the snapshot', async () => {
