@@ -146,8 +146,9 @@ async function run(opts: BenchOptions): Promise<BenchResult> {
       // A poller's cost per poll falls over its first polls as V8 tiers its code up: a 25k-series shard
       // settles after about 7 (CPU ms 498, 332, 393, 265, 277, 329, then 221–253 in one 12-poll run), 3.5
       // minutes of a 30 s interval. The first `warmups` polls are left out.
-      const warmups = 8;
-      const reps = 10;
+      // Quick mode: fewer polls, for a run of a few minutes (its shard ratios include more of the warm-up).
+      const warmups = opts.full ? 8 : 3;
+      const reps = opts.full ? 10 : 5;
       const start = (readSeconds: number, shard?: string) => startPoller(prometheus.url, readSeconds, history, warmups + reps, shard).then((p) => (pollers.push(p), p));
       const single = await start(2 * SCRAPE);
       const old = await start(OVERLAP + INTERVAL);
@@ -168,7 +169,7 @@ async function run(opts: BenchOptions): Promise<BenchResult> {
           const [poller, keep] = order[(k + r) % order.length] as [PollerProcess, (r: PollReport) => void];
           const report = await poller.poll();
           // Prometheus (Go) collects the garbage of the answer it just sent: not during the next measured poll.
-          await sleep(BETWEEN_POLLS_MS);
+          await sleep(opts.full ? BETWEEN_POLLS_MS : BETWEEN_POLLS_MS / 4);
           if (r >= warmups) keep(report);
         }
       }
