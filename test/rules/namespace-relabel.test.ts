@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/index.js';
 import { RULE_FILES, generateRuleFiles } from '../../src/rules/index.js';
 import { KEPLER_RECORDS as K } from '../../src/rules/names.js';
-import { requireBinary } from '../support/binary.js';
+import { GO_PROGRAM_ENV, requireBinary } from '../support/binary.js';
 
 const CONFIG = [
   'kepler: { schema: v0.10+ }',
@@ -25,7 +25,7 @@ afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force:
 
 function promtool(args: readonly string[], cwd: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(requireBinary('promtool', 'prometheus'), args, { cwd }, (error, stdout, stderr) => {
+    execFile(requireBinary('promtool', 'prometheus'), args, { cwd, env: GO_PROGRAM_ENV }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, output: `${stdout}${stderr}` });
     });
   });

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/index.js';
 import { GENERATED_HEADER, RULE_FILES, buildRuleSet, generateRuleFiles } from '../../src/rules/index.js';
-import { requireBinary } from '../support/binary.js';
+import { GO_PROGRAM_ENV, requireBinary } from '../support/binary.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const RULES_DIR = path.join(ROOT, 'rules');
@@ -24,7 +24,7 @@ interface Run {
 function promtool(args: readonly string[], cwd: string): Promise<Run> {
   const binary = requireBinary('promtool', 'prometheus');
   return new Promise((resolve) => {
-    execFile(binary, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(binary, args, { cwd, env: GO_PROGRAM_ENV, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, output: `${stdout}${stderr}` });
     });

@@ -18,3 +18,10 @@ export function requireBinary(name: string, debianPackage: string): string {
   }
   throw new Error(`failed to find the '${name}' binary on PATH: install it with \`apt-get install -y ${debianPackage}\``);
 }
+
+/**
+ * Environment for the Go programs the tests run (Prometheus, promtool, VictoriaMetrics): the collector runs at
+ * 400 % heap growth instead of 100 %. Their heaps here are small, and the whole test run is CPU-bound: `promtool
+ * test rules` over the committed rules took 6.3 s of CPU instead of 7.9 s.
+ */
+export const GO_PROGRAM_ENV: NodeJS.ProcessEnv = { ...process.env, GOGC: '400' };

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { requireBinary } from './binary.js';
+import { GO_PROGRAM_ENV, requireBinary } from './binary.js';
 
 const run = promisify(execFile);
 
@@ -18,6 +18,7 @@ export async function createBlocksFromOpenMetrics(file: string, dataDir: string,
   try {
     const { stdout, stderr } = await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', ...blockFlags, file, dataDir], {
       maxBuffer: 16 * 1024 * 1024,
+      env: GO_PROGRAM_ENV,
     });
     return stdout + stderr;
   } catch (error) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { GO_PROGRAM_ENV } from './binary.js';
 
 const LOG_TAIL_CHARS = 8_000;
 
@@ -20,7 +21,7 @@ export class ManagedProcess {
   start(): void {
     if (this.running) throw new Error(`failed to start ${this.binary}: already running`);
     this.logTail = '';
-    const child = spawn(this.binary, this.args, { cwd: this.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.binary, this.args, { cwd: this.cwd, env: GO_PROGRAM_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer): void => {
       this.logTail = (this.logTail + chunk.toString('utf8')).slice(-LOG_TAIL_CHARS);
     };
