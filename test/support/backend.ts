@@ -44,46 +44,61 @@ export interface BackendLaunch {
   readonly readyPath: string;
 }
 
-/** Starts a backend on a free port of 127.0.0.1, waits until it is ready, and returns its handles. */
+/** Tries with another free port when the backend could not listen on the one picked. */
+const LISTEN_ATTEMPTS = 3;
+
+/**
+ * Starts a backend on a free port of 127.0.0.1, waits until it is ready, and returns its handles. A port that
+ * was free a moment ago can be taken before the backend binds it (another test's server, or a connection's
+ * ephemeral port): then it starts again on another.
+ */
 export async function launchBackend({ binary, dirs, args, readyPath }: BackendLaunch): Promise<RunningBackend> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const proc = new ManagedProcess(binary, args(`127.0.0.1:${port}`), dirs.tempDir);
   const removeTempDir = (): Promise<void> => rm(dirs.tempDir, { recursive: true, force: true });
-  try {
-    await startAndWaitReady(proc, url + readyPath);
-  } catch (error) {
-    await removeTempDir();
-    throw error;
+  let url = '';
+  let proc: ManagedProcess | undefined;
+  for (let attempt = 1; proc === undefined; attempt++) {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    const candidate = new ManagedProcess(binary, args(`127.0.0.1:${port}`), dirs.tempDir);
+    try {
+      await startAndWaitReady(candidate, url + readyPath);
+      proc = candidate;
+    } catch (error) {
+      if (attempt < LISTEN_ATTEMPTS && /address already in use/.test(candidate.log)) continue;
+      await removeTempDir();
+      throw error;
+    }
   }
+  const started = proc;
   return {
     url,
     dataDir: dirs.dataDir,
     async stop() {
-      await proc.stop();
+      await started.stop();
       await removeTempDir();
     },
-    kill: (signal) => proc.kill(signal),
-    pause: () => proc.pause(),
-    resume: () => void proc.kill('SIGCONT'),
+    kill: (signal) => started.kill(signal),
+    pause: () => started.pause(),
+    resume: () => void started.kill('SIGCONT'),
     async restart() {
-      await proc.stop();
-      await startAndWaitReady(proc, url + readyPath);
+      await started.stop();
+      await startAndWaitReady(started, url + readyPath);
     },
-    log: () => proc.log,
+    log: () => started.log,
   };
 }
 
-/** Starts `proc` and waits until `readyUrl` answers 200, failing early (with the log) if it exits. */
+/** Starts `proc` and waits until `readyUrl` answers 200, failing at once (with the log) if it exits. */
 export async function startAndWaitReady(proc: ManagedProcess, readyUrl: string, timeoutMs = 30_000): Promise<void> {
   proc.start();
   try {
-    await waitFor(async () => {
-      if (!proc.isRunning) throw new ExitedError();
+    const outcome = await waitFor(async () => {
+      if (!proc.isRunning) return 'exited';
       const response = await fetch(readyUrl).catch(() => undefined);
       await response?.body?.cancel();
-      return response?.status === 200;
+      return response?.status === 200 && 'ready';
     }, timeoutMs);
+    if (outcome === 'exited') throw new ExitedError();
   } catch (error) {
     await proc.stop();
     throw new Error(`failed to start ${proc.binary} (ready check ${readyUrl}): ${String(error)}\n--- log ---\n${proc.log}`, {
