@@ -17,7 +17,7 @@ import { buildReport } from '../../src/report/report.js';
 import { generateScenario, truth, type Scenario } from '../../src/sim/index.js';
 import { startBackendWithHistory, type LoadedBackend } from './support/backends.js';
 import { perNamespace, single } from './support/exposition.js';
-import type { History } from './support/history.js';
+import { SCRAPE_SECONDS, type History } from './support/history.js';
 import { byHour, parseReportCsv } from './support/report-csv.js';
 import { startService, type RunningService } from './support/service.js';
 
@@ -30,7 +30,7 @@ const WATERMARK_METRIC = 'energy_ledger_data_watermark_timestamp_seconds';
 const TRUTH_BOUND = 0.005;
 const IDENTICAL = 1e-9;
 const CI_PODS_PER_HOUR = 900;
-const SCRAPE_SECONDS = 30;
+const SCRAPE = SCRAPE_SECONDS['v0.10+'];
 
 function expectClose(actual: number, expected: number, rel: number, what: string): void {
   const scale = Math.max(Math.abs(actual), Math.abs(expected));
@@ -56,7 +56,7 @@ function churnHistory(now: number): History {
     namespaces: ['shop', 'web'],
     podsPerNamespace: 2,
     churn: CI_PODS_PER_HOUR,
-    scrapeIntervalSeconds: SCRAPE_SECONDS,
+    scrapeIntervalSeconds: SCRAPE,
   });
   let n = 0;
   const pods = generated.pods.map((p) => (p.kind === 'workload' && p.end !== undefined && p.start >= start ? { ...p, namespace: `ci-${(n++).toString(36)}` } : p));
@@ -109,10 +109,10 @@ describe('namespace_relabel end to end: thousands of ci-* namespaces through a r
     // oldest node's newest sample): the ledger holds the truth up to somewhere in [w, w + scrape). Minutes into
     // a UTC day, that scrape is a large share of the day's energy.
     const dayFrom = Math.max(Math.floor(w / 86_400) * 86_400, history.scenario.start);
-    const [least, most] = [ciTruth(dayFrom, w), ciTruth(dayFrom, w + SCRAPE_SECONDS)];
+    const [least, most] = [ciTruth(dayFrom, w), ciTruth(dayFrom, w + SCRAPE)];
     const day = currentDay.get('ci')!;
     if (day < least * (1 - TRUTH_BOUND) || day > most * (1 + TRUTH_BOUND)) {
-      expect.fail(`current_day of ci: got ${day}, expected the truth up to [w, w + ${SCRAPE_SECONDS} s) (${least}–${most}) within ${TRUTH_BOUND}`);
+      expect.fail(`current_day of ci: got ${day}, expected the truth up to [w, w + ${SCRAPE} s) (${least}–${most}) within ${TRUTH_BOUND}`);
     }
   });
 

@@ -52,40 +52,44 @@ const LISTEN_ATTEMPTS = 3;
  * was free a moment ago can be taken before the backend binds it (another test's server, or a connection's
  * ephemeral port): then it starts again on another.
  */
-export async function launchBackend({ binary, dirs, args, readyPath }: BackendLaunch): Promise<RunningBackend> {
+export async function launchBackend(launch: BackendLaunch): Promise<RunningBackend> {
+  const { dirs, readyPath } = launch;
   const removeTempDir = (): Promise<void> => rm(dirs.tempDir, { recursive: true, force: true });
-  let url = '';
-  let proc: ManagedProcess | undefined;
-  for (let attempt = 1; proc === undefined; attempt++) {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const candidate = new ManagedProcess(binary, args(`127.0.0.1:${port}`), dirs.tempDir);
-    try {
-      await startAndWaitReady(candidate, url + readyPath);
-      proc = candidate;
-    } catch (error) {
-      if (attempt < LISTEN_ATTEMPTS && /address already in use/.test(candidate.log)) continue;
-      await removeTempDir();
-      throw error;
-    }
-  }
-  const started = proc;
+  const { proc, url } = await startOnFreePort(launch).catch(async (error: unknown) => {
+    await removeTempDir();
+    throw error;
+  });
   return {
     url,
     dataDir: dirs.dataDir,
     async stop() {
-      await started.stop();
+      await proc.stop();
       await removeTempDir();
     },
-    kill: (signal) => started.kill(signal),
-    pause: () => started.pause(),
-    resume: () => void started.kill('SIGCONT'),
+    kill: (signal) => proc.kill(signal),
+    pause: () => proc.pause(),
+    resume: () => void proc.kill('SIGCONT'),
     async restart() {
-      await started.stop();
-      await startAndWaitReady(started, url + readyPath);
+      await proc.stop();
+      await startAndWaitReady(proc, url + readyPath);
     },
-    log: () => started.log,
+    log: () => proc.log,
   };
+}
+
+/** Starts the backend on a free port, and on another one if that port was taken before the backend bound it. */
+async function startOnFreePort({ binary, dirs, args, readyPath }: BackendLaunch): Promise<{ proc: ManagedProcess; url: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const proc = new ManagedProcess(binary, args(`127.0.0.1:${port}`), dirs.tempDir);
+    try {
+      await startAndWaitReady(proc, url + readyPath);
+      return { proc, url };
+    } catch (error) {
+      if (attempt >= LISTEN_ATTEMPTS || !/address already in use/.test(proc.log)) throw error;
+    }
+  }
 }
 
 /** Starts `proc` and waits until `readyUrl` answers 200, failing at once (with the log) if it exits. */

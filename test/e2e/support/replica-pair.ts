@@ -30,7 +30,7 @@ export interface ReplicaPair {
   readonly a: RunningService;
   /** `--backfill 20h`, restored by the time the pair is returned. */
   readonly b: RunningService;
-  /** B's `/metrics` scraped every 20 ms while it restored. */
+  /** B's `/metrics` scraped every {@link SCRAPE_EVERY_MS} while it restored. */
   readonly duringRestore: readonly ExposedSample[][];
   stop(): Promise<void>;
 }
